@@ -1,0 +1,26 @@
+@{
+    RootModule           = 'Sutro.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6b6a3d6e-17cd-4f69-9c3a-5e2d1b0a7c41'
+    Author               = 'Sutro for PowerShell contributors'
+    CompanyName          = 'Sutro for PowerShell'
+    Copyright            = '(c) Sutro for PowerShell contributors. MIT License.'
+    Description          = 'PowerShell client of the Sutro batch LLM-inference service: fetch, export and import job results (JSON, zipped CSV, Parquet) as pipeline objects, streamed, with bounded memory.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('Sutro.Format.ps1xml')
+    FunctionsToExport    = @()
+    CmdletsToExport      = @(
+        'Get-SutroJobResult'
+    )
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Sutro', 'LLM', 'Batch', 'Inference', 'Parquet', 'CSV', 'JSON', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            ProjectUri   = 'https://github.com/sutro-sh/sutro-powershell'
+            ReleaseNotes = 'See CHANGELOG.md.'
+        }
+    }
+}

@@ -1,0 +1,114 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and packages the Sutro module.
+.DESCRIPTION
+    Run it with the PowerShell pinned in .config/dotnet-tools.json:
+        dotnet tool restore
+        dotnet pwsh ./build.ps1 -Task Demo
+        dotnet pwsh ./build.ps1 -Task Test
+    Tasks:
+      Build   assembles the importable module in output/Sutro/<version>/.
+      Test    builds, runs xunit and Pester, prints 'Tests: N passed, N failed, N skipped' last.
+      Demo    builds, starts the mock Sutro server and runs a realistic pipeline against it.
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo')]
+    [string]$Task = 'Build',
+
+    [ValidateSet('Release', 'Debug')]
+    [string]$Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $root 'Sutro.psd1')
+$version = $manifest.ModuleVersion
+$moduleDir = Join-Path $root 'output' 'Sutro' $version
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)][string[]]$Arguments)
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Build {
+    $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+    $env:DOTNET_NOLOGO = '1'
+    Invoke-Dotnet build (Join-Path $root 'Sutro.Module.sln') -c $Configuration "-p:Version=$version" -nologo -v:quiet '-clp:NoSummary;ErrorsOnly'
+
+    if (Test-Path -LiteralPath $moduleDir) { Remove-Item -LiteralPath $moduleDir -Recurse -Force }
+    $bin = New-Item -ItemType Directory -Path (Join-Path $moduleDir 'bin') -Force
+    Copy-Item -LiteralPath (Join-Path $root 'Sutro.psd1') -Destination $moduleDir
+    Copy-Item -LiteralPath (Join-Path $root 'src' 'Sutro.psm1'), (Join-Path $root 'src' 'Sutro.Format.ps1xml') -Destination $moduleDir
+    Copy-Item -LiteralPath (Join-Path $root 'src' 'Sutro.Loader' 'bin' $Configuration 'net8.0' 'Sutro.Loader.dll') -Destination $bin
+    # Sutro.dll and every library it depends on; PowerShell's own assemblies are never shipped.
+    Get-ChildItem -LiteralPath (Join-Path $root 'src' 'Sutro' 'bin' $Configuration 'net8.0') -Filter '*.dll' |
+        Where-Object Name -NotIn 'System.Management.Automation.dll' |
+        Copy-Item -Destination $bin
+    Write-Host "Built module: $moduleDir"
+}
+
+function Get-NuGetPackageRoot {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    $line = & dotnet nuget locals global-packages --list
+    return ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $root 'output' 'test-results'
+    if (Test-Path -LiteralPath $results) { Remove-Item -LiteralPath $results -Recurse -Force }
+    New-Item -ItemType Directory -Path $results -Force | Out-Null
+
+    # xunit
+    $trx = 'xunit.trx'
+    & dotnet test (Join-Path $root 'tests' 'Sutro.Tests' 'Sutro.Tests.csproj') -c $Configuration --no-build --nologo `
+        --logger "trx;LogFileName=$trx" --results-directory $results -v:quiet
+    $xunitExit = $LASTEXITCODE
+    $xunit = @{ Passed = 0; Failed = 0; Skipped = 0 }
+    $trxPath = Join-Path $results $trx
+    if (Test-Path -LiteralPath $trxPath) {
+        $counters = ([xml](Get-Content -LiteralPath $trxPath -Raw)).TestRun.ResultSummary.Counters
+        $xunit.Passed = [int]$counters.passed
+        $xunit.Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $xunit.Skipped = [int]$counters.total - [int]$counters.executed + [int]$counters.notExecuted
+    }
+    elseif ($xunitExit -ne 0) {
+        $xunit.Failed = 1
+    }
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped"
+
+    # Pester, in a child pwsh that imports the assembled module.
+    $pester = Join-Path (Get-NuGetPackageRoot) 'pester' '5.7.1' 'tools' 'Pester.psd1'
+    $summary = Join-Path $results 'pester-summary.json'
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests' 'Invoke-PesterSuite.ps1') `
+        -PesterPath $pester -ModulePath (Join-Path $moduleDir 'Sutro.psd1') -SummaryPath $summary
+    $pesterCounts = @{ Passed = 0; Failed = 1; Skipped = 0 }
+    if (Test-Path -LiteralPath $summary) {
+        $s = Get-Content -LiteralPath $summary -Raw | ConvertFrom-Json
+        $pesterCounts = @{ Passed = [int]$s.Passed; Failed = [int]$s.Failed; Skipped = [int]$s.Skipped }
+    }
+    Write-Host "Pester: $($pesterCounts.Passed) passed, $($pesterCounts.Failed) failed, $($pesterCounts.Skipped) skipped"
+
+    $passed = $xunit.Passed + $pesterCounts.Passed
+    $failed = $xunit.Failed + $pesterCounts.Failed
+    $skipped = $xunit.Skipped + $pesterCounts.Skipped
+    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $failed++ }
+    Write-Host "Tests: $passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests' 'Demo.ps1') -ModulePath (Join-Path $moduleDir 'Sutro.psd1')
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+}

@@ -1,0 +1,23 @@
+# Loads Sutro.dll and its dependencies (Parquet.Net, Sep, ...) into a private AssemblyLoadContext,
+# so another module's copy of the same libraries cannot clash with ours.
+$importModule = Get-Command -Name Import-Module -Module Microsoft.PowerShell.Core
+$binPath = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
+
+$isReload = $true
+if (-not ('Sutro.Loader.LoadContext' -as [type])) {
+    $isReload = $false
+    Add-Type -Path ([System.IO.Path]::Combine($binPath, 'Sutro.Loader.dll'))
+}
+
+$mainAssembly = [Sutro.Loader.LoadContext]::Initialize([System.IO.Path]::Combine($binPath, 'Sutro.dll'))
+$innerModule = & $importModule -Assembly $mainAssembly -PassThru
+
+if ($isReload) {
+    # Import-Module -Force reuses the cached assembly module and does not re-export its cmdlets
+    # into this module's scope; add them back.
+    $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod(
+        'AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
+    foreach ($cmd in $innerModule.ExportedCmdlets.Values) {
+        $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmd))
+    }
+}

@@ -1,0 +1,79 @@
+using System;
+using System.Management.Automation;
+using System.Net.Http;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Sutro.Http;
+
+/// <summary>Turns an HTTP error answer into a <see cref="SutroApiException"/> that tells the user what to do.</summary>
+internal static class ApiErrors
+{
+    public static SutroApiException FromResponse(HttpResponseMessage response, string body, string? jobId)
+    {
+        int status = (int)response.StatusCode;
+        string detail = Detail(body, response.Content.Headers.ContentType?.MediaType);
+        string said = detail.Length > 0 ? $" The server said: {detail}" : string.Empty;
+        string job = jobId is null ? string.Empty : $"'{jobId}' ";
+        var exception = status switch
+        {
+            401 or 403 => new SutroApiException("AuthenticationFailed", ErrorCategory.AuthenticationError,
+                $"The Sutro API refused the API key ({status}).{said} Check the key for {response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority)}: run Connect-Sutro, or set SUTRO_API_URL and SUTRO_API_KEY.", status),
+            404 => new SutroApiException(jobId is null ? "NotFound" : "JobNotFound", ErrorCategory.ObjectNotFound,
+                jobId is null ? $"The Sutro API answered 404 Not Found.{said} Check the API URL." : $"Job {job}was not found.{said} Check the id with Get-SutroJob.", status),
+            409 or 400 when jobId is not null => new SutroApiException("JobNotComplete", ErrorCategory.ResourceUnavailable,
+                $"Job {job}has no results yet ({status}).{said} Wait for it with Wait-SutroJob, or use Get-SutroJobResult -Wait.", status),
+            410 => new SutroApiException("ApiNoLongerSupported", ErrorCategory.InvalidOperation,
+                $"The Sutro API answered 410 Gone.{said} Point the module at your deployment's URL with -ApiUrl, Connect-Sutro or SUTRO_API_URL.", status),
+            429 => new SutroApiException("RateLimited", ErrorCategory.LimitsExceeded,
+                $"The Sutro API is rate limiting requests (429).{said} Try again later.", status),
+            >= 500 => new SutroApiException("ServerError", ErrorCategory.ConnectionError,
+                $"The Sutro API failed with {status} {response.ReasonPhrase}.{said} Try again later.", status),
+            _ => new SutroApiException("HttpError", ErrorCategory.InvalidResult,
+                $"The Sutro API answered {status} {response.ReasonPhrase}.{said}", status),
+        };
+        return exception;
+    }
+
+    /// <summary>The useful part of an error body: JSON detail/message/error, or an HTML page's title.</summary>
+    public static string Detail(string body, string? mediaType)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return string.Empty;
+        }
+
+        string trimmed = body.TrimStart();
+        if (trimmed.StartsWith('{'))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(trimmed);
+                foreach (string name in new[] { "detail", "message", "error" })
+                {
+                    if (document.RootElement.TryGetProperty(name, out var value))
+                    {
+                        return Shorten(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        if (trimmed.StartsWith('<') || (mediaType?.Contains("html", StringComparison.OrdinalIgnoreCase) ?? false))
+        {
+            var title = Regex.Match(body, "<title>(.*?)</title>", RegexOptions.IgnoreCase | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
+            return title.Success ? Shorten(Regex.Replace(title.Groups[1].Value, @"\s+", " ").Trim()) : "(an HTML error page)";
+        }
+
+        return Shorten(trimmed);
+    }
+
+    private static string Shorten(string text)
+    {
+        text = text.Trim();
+        return text.Length <= 500 ? text : text.Substring(0, 500) + "...";
+    }
+}

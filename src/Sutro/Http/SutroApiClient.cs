@@ -1,0 +1,234 @@
+using System;
+using System.Buffers;
+using System.IO;
+using System.Management.Automation;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Sutro.Settings;
+
+namespace Sutro.Http;
+
+/// <summary>
+/// Talks to one Sutro endpoint. The key goes only to the endpoint's origin: a redirect elsewhere
+/// (a pre-signed storage link) is followed without it, and a redirect from https to http is refused.
+/// Every message it produces has the key scrubbed, and pre-signed links are never shown.
+/// </summary>
+internal sealed class SutroApiClient
+{
+    private const int MaxRedirects = 5;
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    private readonly SutroEndpoint _endpoint;
+    private readonly Action<string> _verbose;
+    private readonly string _origin;
+
+    public SutroApiClient(SutroEndpoint endpoint, Action<string> verbose)
+    {
+        _endpoint = endpoint;
+        _verbose = message => verbose(Redact(message));
+        _origin = ApiUrl.Origin(endpoint.BaseUri);
+    }
+
+    /// <summary>How long a response body may send nothing before the download is abandoned.</summary>
+    public TimeSpan IdleReadTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    public Uri UriFor(string relative) => new(_endpoint.BaseUri, relative);
+
+    /// <summary>Sends a request and returns the successful response, headers read, body not yet.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, string? jobId, CancellationToken cancellationToken)
+    {
+        Uri uri = UriFor(relative);
+        for (int hop = 0; ; hop++)
+        {
+            bool toApi = ApiUrl.Origin(uri) == _origin;
+            using var request = new HttpRequestMessage(method, uri);
+            request.Headers.UserAgent.ParseAdd(SutroHttp.UserAgent);
+            if (toApi)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", "Key " + _endpoint.Key);
+            }
+
+            _verbose($"{method} {Describe(uri, toApi)}");
+            HttpResponseMessage response;
+            try
+            {
+                response = await SutroHttp.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new SutroApiException("ConnectionFailed", ErrorCategory.ConnectionError,
+                    Redact($"Could not reach {ApiUrl.Origin(uri)}: {ex.Message} Check the API URL and the network (a proxy is taken from HTTPS_PROXY/NO_PROXY)."), null, ex);
+            }
+
+            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+            {
+                response.Dispose();
+                Uri next = location.IsAbsoluteUri ? location : new Uri(uri, location);
+                if (hop >= MaxRedirects)
+                {
+                    throw new SutroApiException("TooManyRedirects", ErrorCategory.InvalidResult, $"The Sutro API redirected more than {MaxRedirects} times; giving up.");
+                }
+
+                if (next.Scheme != Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttp)
+                {
+                    throw new SutroApiException("InsecureRedirect", ErrorCategory.SecurityError, $"The Sutro API redirected to a '{next.Scheme}' URL; only http(s) is followed.");
+                }
+
+                if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
+                {
+                    throw new SutroApiException("InsecureRedirect", ErrorCategory.SecurityError,
+                        $"The Sutro API redirected from https to plain http ({ApiUrl.Origin(next)}); refusing to downgrade the connection.");
+                }
+
+                _verbose($"Redirected to {Describe(next, ApiUrl.Origin(next) == _origin)}");
+                uri = next;
+                continue;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                string body = await ReadLimitedAsync(response, cancellationToken).ConfigureAwait(false);
+                var error = ApiErrors.FromResponse(response, Redact(body), jobId);
+                var retryAfter = RetryAfterOf(response);
+                response.Dispose();
+                throw new SutroApiException(error.ErrorId, error.Category, Redact(error.Message), error.StatusCode) { RetryAfter = retryAfter };
+            }
+
+            return response;
+        }
+    }
+
+    /// <summary>GETs a JSON answer and parses it.</summary>
+    public async Task<JsonDocument> GetJsonAsync(string relative, string? jobId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, relative, jobId, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            throw new SutroApiException("InvalidApiResponse", ErrorCategory.InvalidResult, $"The Sutro API answered {relative.Split('?')[0]} with something that is not JSON: {ex.Message}", (int)response.StatusCode, ex);
+        }
+    }
+
+    /// <summary>
+    /// Streams a GET's body into <paramref name="destination"/>. A body shorter than its
+    /// Content-Length, a broken connection or a body that stalls longer than
+    /// <see cref="IdleReadTimeout"/> is an error.
+    /// </summary>
+    public async Task<long> DownloadAsync(string relative, string? jobId, Stream destination, Action<long, long?> progress, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, relative, jobId, cancellationToken).ConfigureAwait(false);
+        long? expected = response.Content.Headers.ContentLength;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
+        long total = 0;
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            while (true)
+            {
+                idle.CancelAfter(IdleReadTimeout);
+                int read;
+                try
+                {
+                    read = await body.ReadAsync(buffer.AsMemory(), idle.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new SutroApiException("DownloadStalled", ErrorCategory.OperationTimeout,
+                        $"The download stalled: no data for {IdleReadTimeout.TotalSeconds:0} s after {total} bytes. Try again.");
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                total += read;
+                progress(total, expected);
+            }
+        }
+        catch (IOException ex) when (ex is not FileNotFoundException && !cancellationToken.IsCancellationRequested && IsNetwork(ex))
+        {
+            throw new SutroApiException("DownloadInterrupted", ErrorCategory.ConnectionError,
+                Redact($"The download broke off after {total}{(expected is null ? string.Empty : $" of {expected}")} bytes: {ex.Message} Try again."), null, ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (expected is { } length && total != length)
+        {
+            throw new SutroApiException("DownloadInterrupted", ErrorCategory.ConnectionError,
+                $"The download ended after {total} of {length} bytes. Try again.");
+        }
+
+        return total;
+    }
+
+    /// <summary>Removes the key from any text that may be shown.</summary>
+    public string Redact(string text) =>
+        string.IsNullOrEmpty(_endpoint.Key) ? text : text.Replace(_endpoint.Key, "***", StringComparison.Ordinal);
+
+    private static bool IsNetwork(IOException ex) => ex is HttpIOException || ex.InnerException is System.Net.Sockets.SocketException || ex.GetType().Name.Contains("Http", StringComparison.Ordinal);
+
+    private static string Describe(Uri uri, bool toApi) =>
+        toApi ? uri.GetLeftPart(UriPartial.Path) + (uri.Query.Length > 0 ? uri.Query : string.Empty) : $"{ApiUrl.Origin(uri)}/... (pre-signed link, not shown)";
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        RetryConditionHeaderValue? header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private static async Task<string> ReadLimitedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            byte[] buffer = new byte[MaxErrorBodyBytes];
+            int total = 0;
+            while (total < buffer.Length)
+            {
+                int read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+
+            return Encoding.UTF8.GetString(buffer, 0, total);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            return string.Empty;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Sutro.Results;
+
+/// <summary>
+/// Decodes the next batch on a worker thread while the caller consumes the current one, so on two
+/// cores decoding overlaps with the pipeline. At most one finished batch waits; an exception from the
+/// decoder surfaces at the position where it happened.
+/// </summary>
+internal static class BatchPrefetcher
+{
+    public static IEnumerable<ResultBatch> Prefetch(IResultDecoder decoder, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var queue = new BlockingCollection<ResultBatch>(boundedCapacity: 1);
+        Exception? failure = null;
+        var producer = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var batch in decoder.ReadBatches(stop.Token))
+                {
+                    queue.Add(batch, stop.Token);
+                }
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+            finally
+            {
+                queue.CompleteAdding();
+            }
+        });
+
+        try
+        {
+            foreach (var batch in queue.GetConsumingEnumerable(cancellationToken))
+            {
+                yield return batch;
+            }
+
+            producer.GetAwaiter().GetResult();
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            }
+        }
+        finally
+        {
+            // Stop the worker and wait for it, so the decoder's files are closed before the caller
+            // deletes them.
+            stop.Cancel();
+            try
+            {
+                producer.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Parquet;
+using Parquet.Schema;
+
+namespace Sutro.Results;
+
+/// <summary>Reads one Parquet column chunk into a results batch column.</summary>
+internal static class ParquetColumnReader
+{
+    public static bool Supports(Type type) =>
+        type == typeof(ReadOnlyMemory<char>) || type == typeof(double) || type == typeof(float)
+        || type == typeof(long) || type == typeof(int) || type == typeof(short) || type == typeof(bool)
+        || type == typeof(DateTime);
+
+    public static void ReadStrings(ParquetRowGroupReader group, DataField field, string?[] target, CancellationToken cancellationToken)
+    {
+        int count = checked((int)group.RowCount);
+        var values = new ReadOnlyMemory<char>?[count];
+        Wait(group.ReadAsync<ReadOnlyMemory<char>>(field, values.AsMemory(), null, cancellationToken));
+        for (int i = 0; i < count; i++)
+        {
+            var value = values[i];
+            target[i] = value.HasValue ? value.GetValueOrDefault().ToString() : null;
+        }
+    }
+
+    public static void ReadDoubles(ParquetRowGroupReader group, DataField field, double?[] target, CancellationToken cancellationToken)
+    {
+        int count = checked((int)group.RowCount);
+        if (field.ClrType == typeof(double))
+        {
+            Wait(group.ReadAsync<double>(field, target.AsMemory(0, count), null, cancellationToken));
+            return;
+        }
+
+        var floats = new float?[count];
+        Wait(group.ReadAsync<float>(field, floats.AsMemory(), null, cancellationToken));
+        for (int i = 0; i < count; i++)
+        {
+            target[i] = floats[i];
+        }
+    }
+
+    public static void ReadValues(ParquetRowGroupReader group, DataField field, object?[] target, CancellationToken cancellationToken)
+    {
+        Type type = field.ClrType;
+        if (type == typeof(ReadOnlyMemory<char>))
+        {
+            var strings = new string?[target.Length];
+            ReadStrings(group, field, strings, cancellationToken);
+            Array.Copy(strings, target, strings.Length);
+        }
+        else if (type == typeof(double))
+        {
+            Box<double>(group, field, target, cancellationToken);
+        }
+        else if (type == typeof(float))
+        {
+            // Widened to double, as the JSON and CSV bodies give it.
+            var values = new float?[target.Length];
+            Wait(group.ReadAsync<float>(field, values.AsMemory(), null, cancellationToken));
+            for (int i = 0; i < values.Length; i++)
+            {
+                target[i] = values[i].HasValue ? (double)values[i].GetValueOrDefault() : null;
+            }
+        }
+        else if (type == typeof(long))
+        {
+            Box<long>(group, field, target, cancellationToken);
+        }
+        else if (type == typeof(int))
+        {
+            // Widened to long, as the JSON and CSV bodies give whole numbers.
+            var values = new int?[target.Length];
+            Wait(group.ReadAsync<int>(field, values.AsMemory(), null, cancellationToken));
+            for (int i = 0; i < values.Length; i++)
+            {
+                target[i] = values[i].HasValue ? (long)values[i].GetValueOrDefault() : null;
+            }
+        }
+        else if (type == typeof(short))
+        {
+            var values = new short?[target.Length];
+            Wait(group.ReadAsync<short>(field, values.AsMemory(), null, cancellationToken));
+            for (int i = 0; i < values.Length; i++)
+            {
+                target[i] = values[i].HasValue ? (long)values[i].GetValueOrDefault() : null;
+            }
+        }
+        else if (type == typeof(bool))
+        {
+            Box<bool>(group, field, target, cancellationToken);
+        }
+        else if (type == typeof(DateTime))
+        {
+            Box<DateTime>(group, field, target, cancellationToken);
+        }
+        else
+        {
+            throw new ResultDecodeException($"The Parquet column '{field.Name}' has a type this module cannot read ({type.Name}).");
+        }
+    }
+
+    private static void Box<T>(ParquetRowGroupReader group, DataField field, object?[] target, CancellationToken cancellationToken)
+        where T : struct
+    {
+        var values = new T?[target.Length];
+        Wait(group.ReadAsync<T>(field, values.AsMemory(), null, cancellationToken));
+        for (int i = 0; i < values.Length; i++)
+        {
+            target[i] = values[i];
+        }
+    }
+
+    private static void Wait(Task task) => task.GetAwaiter().GetResult();
+
+    private static void Wait(ValueTask task) => task.GetAwaiter().GetResult();
+}

@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Parquet;
+using Parquet.Schema;
+
+namespace Sutro.Results;
+
+/// <summary>
+/// Decodes the Parquet results with Parquet.Net, one row group at a time. Opening reads and checks
+/// the footer (so a truncated file fails before any row); outputs are the column <c>outputs</c> or
+/// the one named after the job id; logprobs may be DOUBLE or FLOAT.
+/// </summary>
+public sealed class ParquetResultDecoder : IResultDecoder
+{
+    private readonly FileStream _file;
+    private readonly ParquetReader _reader;
+    private readonly DataField _outputs;
+    private readonly DataField? _inputs;
+    private readonly DataField? _logprobs;
+    private readonly DataField[] _extras;
+
+    private ParquetResultDecoder(FileStream file, ParquetReader reader, DataField outputs, DataField? inputs, DataField? logprobs, DataField[] extras)
+    {
+        _file = file;
+        _reader = reader;
+        _outputs = outputs;
+        _inputs = inputs;
+        _logprobs = logprobs;
+        _extras = extras;
+        Schema = new ResultSchema(inputs is not null, logprobs is not null, extras.Select(e => e.Name).ToArray());
+        RowCount = Enumerable.Range(0, reader.RowGroupCount).Sum(i => reader.OpenRowGroupReader(i).RowCount);
+    }
+
+    public ResultSchema Schema { get; }
+
+    public long RowCount { get; }
+
+    /// <summary>The outputs column's name when it is not <c>outputs</c>: the job id it was named after.</summary>
+    public string? OutputColumnJobId => _outputs.Name == "outputs" ? null : _outputs.Name;
+
+    public static ParquetResultDecoder Open(string path, IReadOnlyList<string> outputColumnNames, CancellationToken cancellationToken)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+        ParquetReader? reader = null;
+        try
+        {
+            reader = Run(() => ParquetReader.CreateAsync(file, null, leaveStreamOpen: true, cancellationToken));
+            var fields = reader.Schema.Fields;
+            var dataFields = reader.Schema.GetDataFields();
+            if (fields.Count != dataFields.Length)
+            {
+                var nested = fields.Where(f => f is not DataField).Select(f => f.Name);
+                throw new ResultDecodeException($"The Parquet results have nested columns ({string.Join(", ", nested)}); only flat columns are results.");
+            }
+
+            var candidates = outputColumnNames.Append("outputs").ToList();
+            DataField? outputs = candidates.Select(c => dataFields.FirstOrDefault(f => f.Name == c)).FirstOrDefault(f => f is not null);
+            if (outputs is null)
+            {
+                throw new ResultDecodeException(
+                    $"The Parquet results have no outputs column: expected one named {string.Join(" or ", candidates.Distinct().Select(c => $"'{c}'"))}, found {string.Join(", ", dataFields.Select(f => $"'{f.Name}'"))}. Pass -JobId to name the job whose id the outputs column carries.");
+            }
+
+            RequireType(outputs, typeof(ReadOnlyMemory<char>), "a string");
+            DataField? inputs = dataFields.FirstOrDefault(f => f.Name == "inputs");
+            if (inputs is not null)
+            {
+                RequireType(inputs, typeof(ReadOnlyMemory<char>), "a string");
+            }
+
+            DataField? logprobs = dataFields.FirstOrDefault(f => f.Name == "cumulative_logprobs");
+            if (logprobs is not null && logprobs.ClrType != typeof(double) && logprobs.ClrType != typeof(float))
+            {
+                throw new ResultDecodeException($"The Parquet column 'cumulative_logprobs' is {logprobs.ClrType.Name}, not a DOUBLE or FLOAT.");
+            }
+
+            var extras = dataFields.Where(f => f != outputs && f != inputs && f != logprobs).ToArray();
+            foreach (var extra in extras)
+            {
+                if (!ParquetColumnReader.Supports(extra.ClrType))
+                {
+                    throw new ResultDecodeException($"The Parquet column '{extra.Name}' has a type this module cannot read ({extra.ClrType.Name}).");
+                }
+            }
+
+            return new ParquetResultDecoder(file, reader, outputs, inputs, logprobs, extras);
+        }
+        catch (Exception ex) when (ex is not ResultDecodeException and not OperationCanceledException)
+        {
+            reader?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            file.Dispose();
+            throw new ResultDecodeException($"The Parquet results could not be read: {ex.Message}", ex);
+        }
+        catch
+        {
+            reader?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            file.Dispose();
+            throw;
+        }
+    }
+
+    public IEnumerable<ResultBatch> ReadBatches(CancellationToken cancellationToken)
+    {
+        for (int g = 0; g < _reader.RowGroupCount; g++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            ResultBatch batch;
+            try
+            {
+                batch = ReadRowGroup(g, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not ResultDecodeException and not OperationCanceledException)
+            {
+                throw new ResultDecodeException($"The Parquet row group {g} could not be read: {ex.Message}", ex);
+            }
+
+            yield return batch;
+        }
+    }
+
+    private ResultBatch ReadRowGroup(int index, CancellationToken cancellationToken)
+    {
+        using var group = _reader.OpenRowGroupReader(index);
+        int count = checked((int)group.RowCount);
+        var batch = new ResultBatch(count, _extras.Length) { Count = count };
+        ParquetColumnReader.ReadStrings(group, _outputs, batch.Outputs, cancellationToken);
+        if (_inputs is not null)
+        {
+            ParquetColumnReader.ReadStrings(group, _inputs, batch.Inputs, cancellationToken);
+        }
+
+        if (_logprobs is not null)
+        {
+            ParquetColumnReader.ReadDoubles(group, _logprobs, batch.Logprobs, cancellationToken);
+        }
+
+        for (int e = 0; e < _extras.Length; e++)
+        {
+            ParquetColumnReader.ReadValues(group, _extras[e], batch.Extras[e], cancellationToken);
+        }
+
+        return batch;
+    }
+
+    private static void RequireType(DataField field, Type type, string what)
+    {
+        if (field.ClrType != type || field.IsArray)
+        {
+            throw new ResultDecodeException($"The Parquet column '{field.Name}' is {field.ClrType.Name}, not {what}.");
+        }
+    }
+
+    private static T Run<T>(Func<System.Threading.Tasks.Task<T>> work) => work().GetAwaiter().GetResult();
+
+    public void Dispose()
+    {
+        _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _file.Dispose();
+    }
+}

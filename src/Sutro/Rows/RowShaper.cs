@@ -1,0 +1,188 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Text.Json;
+using Sutro.Results;
+
+namespace Sutro.Rows;
+
+/// <summary>
+/// Turns decoded rows into pipeline objects: a <see cref="JobResultRow"/>, plus note properties
+/// for extra columns, a reasoning model's <c>Reasoning</c>, and (with -ExpandOutput) the fields of
+/// a structured output. With -Raw the server's output string is kept exactly as sent.
+/// </summary>
+internal sealed class RowShaper
+{
+    /// <summary>Prefix for an expanded output field whose name is already taken on the row.</summary>
+    public const string ClashPrefix = "Output_";
+
+    private const int MaxWarnings = 10;
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64 };
+    private static readonly string[] StandardNames = { "JobId", "Index", "Input", "Output", "CumulativeLogprob", "Reasoning" };
+
+    private readonly string? _jobId;
+    private readonly ResultSchema _schema;
+    private readonly bool _raw;
+    private readonly bool _expand;
+    private readonly Action<string> _warn;
+    private readonly HashSet<string> _taken = new(StringComparer.OrdinalIgnoreCase);
+    private long _notExpandable;
+
+    public RowShaper(string? jobId, ResultSchema schema, bool raw, bool expand, Action<string> warn)
+    {
+        _jobId = jobId;
+        _schema = schema;
+        _raw = raw;
+        _expand = expand && !raw;
+        _warn = warn;
+        _taken.UnionWith(StandardNames);
+        _taken.UnionWith(schema.ExtraColumns);
+    }
+
+    public object Shape(ResultBatch batch, int i, long index)
+    {
+        string? output = batch.Outputs[i];
+        var row = new JobResultRow(
+            _jobId,
+            index,
+            _schema.HasInput ? batch.Inputs[i] : null,
+            output,
+            _schema.HasLogprob ? batch.Logprobs[i] : null);
+
+        bool interpret = !_raw && output is not null && LooksLikeObject(output) && (_expand || output.Contains("\"reasoning_content\"", StringComparison.Ordinal));
+        if (_schema.ExtraColumns.Count == 0 && !interpret && !_expand)
+        {
+            return row;
+        }
+
+        var shaped = PSObject.AsPSObject(row);
+        var extras = _schema.ExtraColumns;
+        for (int c = 0; c < extras.Count; c++)
+        {
+            shaped.Properties.Add(new PSNoteProperty(extras[c], batch.Extras[c][i]));
+        }
+
+        if (!interpret)
+        {
+            if (_expand)
+            {
+                NotExpandable(index);
+            }
+
+            return shaped;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(output!, ParseOptions);
+        }
+        catch (JsonException)
+        {
+            if (_expand)
+            {
+                NotExpandable(index);
+            }
+
+            return shaped;
+        }
+
+        using (document)
+        {
+            JsonElement fields = document.RootElement;
+            if (fields.ValueKind == JsonValueKind.Object
+                && fields.TryGetProperty("reasoning_content", out var reasoning)
+                && fields.TryGetProperty("content", out var content))
+            {
+                row.Output = content.ValueKind == JsonValueKind.String ? content.GetString() : CompactJson.Write(content);
+                shaped.Properties.Add(new PSNoteProperty("Reasoning", reasoning.ValueKind == JsonValueKind.String ? reasoning.GetString() : null));
+                fields = content;
+                if (_expand && content.ValueKind == JsonValueKind.String)
+                {
+                    Expand(shaped, row.Output, index);
+                    return shaped;
+                }
+            }
+
+            if (_expand)
+            {
+                if (fields.ValueKind == JsonValueKind.Object)
+                {
+                    AddFields(shaped, fields);
+                }
+                else
+                {
+                    NotExpandable(index);
+                }
+            }
+        }
+
+        return shaped;
+    }
+
+    /// <summary>Reports, once per job, how many outputs could not be expanded beyond those already named.</summary>
+    public void Finish()
+    {
+        if (_notExpandable > MaxWarnings)
+        {
+            _warn($"Job {_jobId}: {_notExpandable - MaxWarnings} more outputs were not JSON objects and were kept as text.");
+        }
+    }
+
+    private void Expand(PSObject shaped, string? json, long index)
+    {
+        if (json is not null && LooksLikeObject(json))
+        {
+            try
+            {
+                using var inner = JsonDocument.Parse(json, ParseOptions);
+                if (inner.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    AddFields(shaped, inner.RootElement);
+                    return;
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        NotExpandable(index);
+    }
+
+    private void AddFields(PSObject shaped, JsonElement fields)
+    {
+        foreach (var field in fields.EnumerateObject())
+        {
+            string name = field.Name;
+            while (_taken.Contains(name) || shaped.Properties[name] is not null)
+            {
+                name = ClashPrefix + name;
+            }
+
+            shaped.Properties.Add(new PSNoteProperty(name, JsonToPowerShell.Convert(field.Value)));
+        }
+    }
+
+    private void NotExpandable(long index)
+    {
+        _notExpandable++;
+        if (_notExpandable <= MaxWarnings)
+        {
+            _warn($"Job {_jobId}, row {index}: the output is not a JSON object, so -ExpandOutput kept it as text.");
+        }
+    }
+
+    private static bool LooksLikeObject(string text)
+    {
+        foreach (char c in text)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                return c == '{';
+            }
+        }
+
+        return false;
+    }
+}

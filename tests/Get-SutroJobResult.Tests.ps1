@@ -1,0 +1,191 @@
+# Get-SutroJobResult against the mock Sutro server over loopback.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module $env:SUTRO_TEST_MODULE -Force
+    $script:server = Start-SutroMockServer
+    $script:common = @{ ApiUrl = $server.Url; ApiKey = $server.Key }
+    $ProgressPreference = 'SilentlyContinue'
+
+    function Add-MockJob([hashtable]$Definition) { Invoke-MockControl $server 'jobs' -Body $Definition | Out-Null }
+
+    function Add-BadBody([string]$JobId, [string]$Format, [byte[]]$Bytes) {
+        Add-MockJob @{
+            job_id = $JobId; statuses = @('SUCCEEDED'); rows = @(@{ input = 'i'; output = 'o'; logprob = -1.0 })
+            results_body_base64 = @{ $Format = [Convert]::ToBase64String($Bytes) }
+        }
+    }
+
+    function New-ZipBytes([hashtable[]]$Entries, [System.IO.Compression.CompressionLevel]$Level = 'Optimal') {
+        $ms = [System.IO.MemoryStream]::new()
+        $zip = [System.IO.Compression.ZipArchive]::new($ms, [System.IO.Compression.ZipArchiveMode]::Create, $true)
+        foreach ($e in $Entries) {
+            $entry = $zip.CreateEntry($e.Name, $Level)
+            $s = $entry.Open(); $b = [Text.Encoding]::UTF8.GetBytes($e.Text); $s.Write($b, 0, $b.Length); $s.Dispose()
+        }
+        $zip.Dispose()
+        $ms.ToArray()
+    }
+}
+
+AfterAll {
+    Stop-SutroMockServer $server
+}
+
+Describe 'Get-SutroJobResult' {
+    BeforeEach { Invoke-MockControl $server 'reset' | Out-Null }
+
+    Context 'independent fixtures served as is' {
+        It '<File> decodes to exactly its expected rows' -ForEach @(
+            @{ Job = 'job_12345'; Format = 'Json'; File = 'small.json'; Expected = 'small.jsonl' }
+            @{ Job = 'job_12345'; Format = 'Csv'; File = 'small.csv.zip'; Expected = 'small.jsonl' }
+            @{ Job = 'job_12345'; Format = 'Parquet'; File = 'small.polars.zstd.parquet'; Expected = 'small.jsonl' }
+            @{ Job = 'job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f'; Format = 'Json'; File = 'nasty.json'; Expected = 'nasty.jsonl' }
+            @{ Job = 'job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f'; Format = 'Csv'; File = 'nasty.csv.zip'; Expected = 'nasty.csv.jsonl' }
+            @{ Job = 'job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f'; Format = 'Parquet'; File = 'nasty.polars.zstd.parquet'; Expected = 'nasty.jsonl' }
+            @{ Job = 'job_structured_001'; Format = 'Json'; File = 'structured.json'; Expected = 'structured.jsonl' }
+            @{ Job = 'job_structured_001'; Format = 'Csv'; File = 'structured.csv.zip'; Expected = 'structured.jsonl' }
+            @{ Job = 'job_structured_001'; Format = 'Parquet'; File = 'structured.polars.zstd.parquet'; Expected = 'structured.jsonl' }
+            @{ Job = 'job_reasoning_obj'; Format = 'Json'; File = 'reasoning_obj.json'; Expected = 'reasoning_obj.jsonl' }
+            @{ Job = 'job_reasoning_obj'; Format = 'Csv'; File = 'reasoning_obj.csv.zip'; Expected = 'reasoning_obj.jsonl' }
+            @{ Job = 'job_reasoning_obj'; Format = 'Parquet'; File = 'reasoning_obj.polars.zstd.parquet'; Expected = 'reasoning_obj.jsonl' }
+            @{ Job = 'job_outputs_only'; Format = 'Json'; File = 'outputs_only.json'; Expected = 'outputs_only.jsonl' }
+            @{ Job = 'job_outputs_only'; Format = 'Csv'; File = 'outputs_only.csv.zip'; Expected = 'outputs_only.jsonl' }
+            @{ Job = 'job_outputs_only'; Format = 'Parquet'; File = 'outputs_only.duckdb.zstd.jobcol.parquet'; Expected = 'outputs_only.jsonl' }
+        ) {
+            $rows = Get-SutroJobResult -JobId $Job -Format $Format -IncludeInput -IncludeCumulativeLogprob -Raw @common
+            $expected = [IO.File]::ReadAllText((Get-FixturePath $Expected 'expected'))
+            ($rows | ConvertTo-CanonicalRows) | Should -BeExactly $expected
+            $rows | ForEach-Object { $_.JobId | Should -BeExactly $Job }
+            ($rows | ForEach-Object Index) -join ',' | Should -Be ((0..($rows.Count - 1)) -join ',')
+        }
+
+        It 'splits reasoning outputs into Output (the content) and Reasoning by default (<Format>)' -ForEach @(
+            @{ Format = 'Json' }, @{ Format = 'Csv' }, @{ Format = 'Parquet' }
+        ) {
+            $rows = Get-SutroJobResult job_reasoning_obj -Format $Format -IncludeInput -IncludeCumulativeLogprob @common
+            $expected = [IO.File]::ReadAllText((Get-FixturePath 'reasoning_obj.decoded.jsonl' 'expected'))
+            $actual = ($rows | ForEach-Object {
+                    '[' + (ConvertTo-CanonicalString $_.Input) + ',' + (ConvertTo-CanonicalString $_.Output) + ',' +
+                    (ConvertTo-CanonicalString $_.Reasoning) + ',' + (ConvertTo-CanonicalLogprob $_.CumulativeLogprob) + "]`n"
+                }) -join ''
+            $actual | Should -BeExactly $expected
+        }
+    }
+
+    Context 'the same job in every format' {
+        It 'gives identical rows, every property, as Parquet, CSV and JSON' {
+            $byFormat = @{}
+            foreach ($format in 'Parquet', 'Csv', 'Json') {
+                $byFormat[$format] = @(Get-SutroJobResult job_same_001 -Format $format -IncludeInput -IncludeCumulativeLogprob @common)
+            }
+            $byFormat.Json.Count | Should -Be 7
+            $names = $byFormat.Json[0].PSObject.Properties.Name
+            $names[0..4] | Should -Be @('JobId', 'Index', 'Input', 'Output', 'CumulativeLogprob')
+            $names | Should -Contain 'row_id'
+            $names | Should -Contain 'confidence_score'
+            foreach ($format in 'Parquet', 'Csv') {
+                for ($i = 0; $i -lt 7; $i++) {
+                    $a = $byFormat.Json[$i]; $b = $byFormat[$format][$i]
+                    $b.PSObject.Properties.Name | Should -Be $names
+                    foreach ($n in $names) {
+                        if ($n -eq 'Input' -and $format -eq 'Csv' -and $null -eq $a.Input) {
+                            # CSV cannot hold a null string: it reads back as empty.
+                            $b.Input | Should -BeExactly ''
+                            continue
+                        }
+                        $b.$n | Should -BeExactly $a.$n -Because "row $i property $n ($format vs Json)"
+                        if ($null -ne $a.$n) { $b.$n.GetType() | Should -Be $a.$n.GetType() -Because "row $i property $n type ($format)" }
+                    }
+                }
+            }
+        }
+
+        It 'types rows as Sutro.JobResultRow with [double] logprobs and $null where absent' {
+            $rows = Get-SutroJobResult job_outputs_only -Format Json @common
+            $rows[0].PSObject.TypeNames[0] | Should -Be 'Sutro.JobResultRow'
+            $rows[0].Input | Should -BeNullOrEmpty
+            $rows[0].CumulativeLogprob | Should -BeNullOrEmpty
+            $rows = Get-SutroJobResult job_12345 -IncludeCumulativeLogprob @common
+            $rows[0].CumulativeLogprob | Should -BeOfType [double]
+        }
+    }
+
+    Context 'the request' {
+        It 'sends the format as result_format and format, and maps the include switches' {
+            Get-SutroJobResult job_12345 -Format Csv -IncludeInput @common | Out-Null
+            $log = Invoke-MockControl $server 'requests' -Method Get
+            $request = @($log | Where-Object path -like '*jobs/job_12345/results')[-1]
+            $request.query | Should -Match 'result_format=csv'
+            $request.query | Should -Match '(\?|&)format=csv'
+            $request.query | Should -Match 'include_inputs=true'
+            $request.query | Should -Match 'include_cumulative_logprobs=false'
+            $request.authorization | Should -BeExactly "Key $($server.Key)"
+        }
+
+        It 'defaults to Parquet' {
+            Get-SutroJobResult job_12345 @common | Out-Null
+            $log = Invoke-MockControl $server 'requests' -Method Get
+            @($log | Where-Object path -like '*jobs/job_12345/results')[-1].query | Should -Match 'result_format=parquet'
+        }
+
+        It 'takes job ids from the pipeline by value and by property name (Id, job_id)' {
+            (@('job_12345', 'job_outputs_only') | Get-SutroJobResult @common).Count | Should -Be 11
+            ([pscustomobject]@{ job_id = 'job_12345' } | Get-SutroJobResult @common).Count | Should -Be 5
+            ([pscustomobject]@{ Id = 'job_12345' } | Get-SutroJobResult @common).Count | Should -Be 5
+            ([pscustomobject]@{ JobId = 'job_12345' } | Get-SutroJobResult @common).Count | Should -Be 5
+        }
+
+        It 'reads the URL and key from SUTRO_API_URL and SUTRO_API_KEY' {
+            $env:SUTRO_API_URL = $server.Url; $env:SUTRO_API_KEY = $server.Key
+            try { (Get-SutroJobResult job_12345).Count | Should -Be 5 }
+            finally { Remove-Item Env:SUTRO_API_URL, Env:SUTRO_API_KEY }
+        }
+
+        It 'accepts the key as a plain string or a SecureString' {
+            $secure = ConvertTo-SecureString $server.Key -AsPlainText -Force
+            (Get-SutroJobResult job_12345 -ApiUrl $server.Url -ApiKey $secure).Count | Should -Be 5
+        }
+    }
+
+    Context 'HTTP errors' {
+        It 'a wrong key is AuthenticationFailed, and the error does not show the key' {
+            $bad = 'sk_wrong_key_do_not_print'
+            $rows = Get-SutroJobResult job_12345 -ApiUrl $server.Url -ApiKey $bad -ErrorVariable err -ErrorAction SilentlyContinue
+            $rows | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
+            $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+            $err[0].TargetObject | Should -Be 'job_12345'
+            ($err | Out-String) | Should -Not -Match $bad
+        }
+
+        It 'an unknown job is JobNotFound and the next job still runs' {
+            $rows = Get-SutroJobResult 'job_nope', 'job_12345' @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $rows.Count | Should -Be 5
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'JobNotFound,*'
+            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err[0].TargetObject | Should -Be 'job_nope'
+        }
+
+        It 'an unfinished job is JobNotComplete and names its status' {
+            Get-SutroJobResult job_running_001 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'JobNotComplete,*'
+            $err[0].Exception.Message | Should -Match 'RUNNING'
+        }
+
+        It 'a 410 shows the server''s migration detail' {
+            $detail = 'Direct Sutro Batch API access is no longer supported. Use your deployment URL.'
+            Invoke-MockControl $server 'faults' -Body @{ path = 'jobs/job_12345/results'; times = 1; status = 410; body = (@{ detail = $detail } | ConvertTo-Json); content_type = 'application/json' } | Out-Null
+            Get-SutroJobResult job_12345 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ApiNoLongerSupported,*'
+            $err[0].Exception.Message | Should -Match ([regex]::Escape($detail))
+        }
+
+        It 'a body cut short of its Content-Length is an error with no rows' {
+            Invoke-MockControl $server 'faults' -Body @{ path = 'jobs/job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f/results'; times = 1; cut_after_bytes = 1000 } | Out-Null
+            $rows = Get-SutroJobResult job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f -Format Json @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $rows | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'DownloadInterrupted,*'
+        }
+    }
+}

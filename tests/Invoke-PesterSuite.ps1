@@ -1,0 +1,27 @@
+<#
+.SYNOPSIS
+    Runs every tests/*.Tests.ps1 with the pinned Pester against the assembled module and writes
+    the pass/fail/skip counts to a JSON file for build.ps1.
+#>
+param(
+    [Parameter(Mandatory)][string]$PesterPath,
+    [Parameter(Mandatory)][string]$ModulePath,
+    [Parameter(Mandatory)][string]$SummaryPath
+)
+$ErrorActionPreference = 'Stop'
+Import-Module -Name $PesterPath -Force
+$env:SUTRO_TEST_MODULE = $ModulePath
+
+$config = New-PesterConfiguration
+$config.Run.Path = $PSScriptRoot
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Normal'
+$config.TestResult.Enabled = $false
+$result = Invoke-Pester -Configuration $config
+
+$containerFailures = @($result.Containers | Where-Object Result -eq 'Failed').Count
+[pscustomobject]@{
+    Passed  = $result.PassedCount
+    Failed  = $result.FailedCount + $containerFailures + $result.FailedBlocksCount
+    Skipped = $result.SkippedCount + $result.NotRunCount
+} | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath

@@ -1,0 +1,204 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Sutro.Results;
+using Xunit;
+
+namespace Sutro.Tests;
+
+/// <summary>Malformed bodies fail in the validation pass, before any row, with the module's own error.</summary>
+public class MalformedBodyTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sutro-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, byte[] bytes)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    internal static byte[] Zip(params (string Name, byte[] Data)[] entries) => Zip(CompressionLevel.Optimal, entries);
+
+    internal static byte[] Zip(CompressionLevel level, params (string Name, byte[] Data)[] entries)
+    {
+        using var ms = new MemoryStream();
+        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, data) in entries)
+            {
+                using var s = zip.CreateEntry(name, level).Open();
+                s.Write(data);
+            }
+        }
+
+        return ms.ToArray();
+    }
+
+    private static string Fail(string path, ResultFormat? format = null, string jobId = "job_x")
+    {
+        var ex = Assert.Throws<ResultDecodeException>(() =>
+        {
+            using var decoder = ResultDecoders.Open(path, format, new[] { jobId }, CancellationToken.None);
+        });
+        return ex.Message;
+    }
+
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("   ", "malformed")]
+    [InlineData("{\"outputs\": [\"a\", ", "malformed")]
+    [InlineData("{\"outputs\": [\"a\"]} xyz", "malformed")]
+    [InlineData("{\"outputs\": [\"a\"]} {}", "malformed")]
+    [InlineData("{\"outputs\": [\"a\", \"b\"], \"inputs\": [\"x\"]}", "differ in length")]
+    [InlineData("{\"detail\": \"Job abc is still RUNNING\"}", "Job abc is still RUNNING")]
+    [InlineData("{\"results\": {\"message\": \"nothing here\"}}", "instead of results: nothing here")]
+    [InlineData("{\"results\": {\"inputs\": []}}", "no 'outputs' array")]
+    [InlineData("{\"outputs\": [1, 2]}", "'outputs'[0] is a number")]
+    [InlineData("{\"outputs\": [\"a\"], \"cumulative_logprobs\": [\"x\"]}", "'cumulative_logprobs'[0] is a string")]
+    [InlineData("{\"outputs\": [\"a\"], \"outputs\": [\"b\"]}", "twice")]
+    [InlineData("[\"a\"]", "must be an object")]
+    [InlineData("{\"outputs\": [\"\\ud800\"]}", "not valid text")]
+    public void JsonBodiesFail(string body, string message)
+    {
+        Assert.Contains(message, Fail(Write("body.json", Utf8(body)), ResultFormat.Json));
+    }
+
+    [Fact]
+    public void JsonWithInvalidUtf8Fails()
+    {
+        byte[] body = Utf8("{\"outputs\": [\"ok\", \"bad X\"]}");
+        body[Array.IndexOf(body, (byte)'X')] = 0xFF;
+        Assert.Contains("UTF-8", Fail(Write("body.json", body), ResultFormat.Json));
+    }
+
+    [Fact]
+    public void TruncatedJsonFixtureFails()
+    {
+        byte[] full = File.ReadAllBytes(Canonical.FixturePath("valid", "nasty.json"));
+        for (int cut = 1; cut < full.Length; cut += full.Length / 37)
+        {
+            Assert.Contains("malformed", Fail(Write("cut.json", full[..cut]), ResultFormat.Json));
+        }
+    }
+
+    [Fact]
+    public void ZipWithNoEntryFails() =>
+        Assert.Contains("holds no file", Fail(Write("r.zip", Zip()), ResultFormat.Csv));
+
+    [Fact]
+    public void ZipWithTwoEntriesFails() =>
+        Assert.Contains("holds 2 files", Fail(Write("r.zip", Zip(("a.csv", Utf8("job_x\na\n")), ("b.csv", Utf8("job_x\nb\n")))), ResultFormat.Csv));
+
+    [Fact]
+    public void TruncatedZipFails()
+    {
+        byte[] full = File.ReadAllBytes(Canonical.FixturePath("valid", "small.csv.zip"));
+        Assert.Contains("not a readable ZIP", Fail(Write("r.zip", full[..(full.Length / 2)]), ResultFormat.Csv));
+    }
+
+    [Fact]
+    public void ZipCrcMismatchFails()
+    {
+        byte[] csv = Utf8("job_x\nhello world\n");
+        byte[] zip = Zip(CompressionLevel.NoCompression, ("r.csv", csv));
+        int at = IndexOf(zip, Utf8("hello world"));
+        Assert.True(at > 0, "stored data not found; the entry was compressed");
+        zip[at] = (byte)'j';
+        Assert.Contains("checksum", Fail(Write("r.zip", zip), ResultFormat.Csv), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("inputs,job_x\na,\"unterminated\n", "badly quoted")]
+    [InlineData("inputs,job_x\n\"a\"b\",c\n", "CSV")]
+    [InlineData("inputs,job_x\na,b,c\n", "could not be read")]
+    [InlineData("inputs,other\na,b\n", "no outputs column")]
+    [InlineData("inputs,job_x,cumulative_logprobs\na,b,abc\n", "not a number")]
+    [InlineData("inputs,job_x,cumulative_logprobs\na,b,\"1,5\"\n", "not a number")]
+    [InlineData("", "empty")]
+    public void CsvBodiesFail(string csv, string message)
+    {
+        Assert.Contains(message, Fail(Write("r.zip", Zip(("job_x.csv", Utf8(csv)))), ResultFormat.Csv));
+    }
+
+    [Fact]
+    public void CsvWithInvalidUtf8Fails()
+    {
+        byte[] csv = Utf8("job_x\nfine\nbad X\n");
+        csv[Array.LastIndexOf(csv, (byte)'X')] = 0xC3;
+        Assert.Contains("UTF-8", Fail(Write("r.zip", Zip(("job_x.csv", csv))), ResultFormat.Csv));
+    }
+
+    [Fact]
+    public void CsvZipBombIsRefused()
+    {
+        // 300 MB of one repeated row compresses to well under 1 MB.
+        var csv = new MemoryStream();
+        csv.Write(Utf8("job_x\n"));
+        byte[] row = Utf8(new string('a', 1023) + "\n");
+        for (int i = 0; i < 300 * 1024; i++)
+        {
+            csv.Write(row);
+        }
+
+        byte[] zip = Zip(("job_x.csv", csv.ToArray()));
+        Assert.True(zip.Length < 2 * 1024 * 1024);
+        Assert.Contains("ZIP bomb", Fail(Write("bomb.zip", zip), ResultFormat.Csv));
+    }
+
+    [Fact]
+    public void TruncatedParquetFails()
+    {
+        byte[] full = File.ReadAllBytes(Canonical.FixturePath("valid", "nasty.polars.zstd.parquet"));
+        Assert.Contains("Parquet", Fail(Write("r.parquet", full[..(full.Length / 2)]), ResultFormat.Parquet));
+        Assert.Contains("Parquet", Fail(Write("r.parquet", full[..(full.Length - 1)]), ResultFormat.Parquet));
+    }
+
+    [Fact]
+    public void ParquetWithCorruptFooterFails()
+    {
+        byte[] bytes = File.ReadAllBytes(Canonical.FixturePath("valid", "small.polars.zstd.parquet"));
+        int footerLength = BitConverter.ToInt32(bytes, bytes.Length - 8);
+        for (int i = bytes.Length - 8 - footerLength; i < bytes.Length - 8; i++)
+        {
+            bytes[i] = 0xEE;
+        }
+
+        Assert.Contains("Parquet", Fail(Write("r.parquet", bytes), ResultFormat.Parquet));
+    }
+
+    [Fact]
+    public void ParquetFooterLengthBeyondTheFileFails()
+    {
+        byte[] bytes = File.ReadAllBytes(Canonical.FixturePath("valid", "small.polars.zstd.parquet"));
+        BitConverter.GetBytes(int.MaxValue - 16).CopyTo(bytes, bytes.Length - 8);
+        Assert.Contains("Parquet", Fail(Write("r.parquet", bytes), ResultFormat.Parquet));
+    }
+
+    [Fact]
+    public void ParquetWithoutOutputColumnFails()
+    {
+        string path = Canonical.FixturePath("valid", "outputs_only.duckdb.zstd.jobcol.parquet");
+        Assert.Contains("no outputs column", Fail(path, ResultFormat.Parquet, jobId: "job_other"));
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle)
+    {
+        for (int i = 0; i + needle.Length <= haystack.Length; i++)
+        {
+            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,118 @@
+# Shared by the Pester suites and the demo: the mock Sutro server and the canonical row rendering.
+Set-StrictMode -Version Latest
+
+$script:RepoRoot = Split-Path -Parent $PSScriptRoot
+
+function Start-SutroMockServer {
+    <#
+    .SYNOPSIS
+        Starts the mock Sutro API on a free loopback port and returns an object with Url, StorageUrl,
+        Key and the process. It stops by itself when this process closes its standard input.
+    #>
+    param([string]$Key = 'sk_test_0123456789abcdef')
+
+    $dll = Join-Path $script:RepoRoot 'tests' 'Sutro.MockServer' 'bin' 'Release' 'net10.0' 'Sutro.MockServer.dll'
+    if (-not (Test-Path -LiteralPath $dll)) { throw "The mock server is not built ($dll). Run ./build.ps1 -Task Build." }
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($dll, '--key', $Key, '--fixtures', (Join-Path $script:RepoRoot 'tests' 'fixtures' 'valid'))) {
+        $info.ArgumentList.Add($a)
+    }
+    $info.RedirectStandardInput = $true
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($info)
+    # Keep stderr drained so the server never blocks on a full pipe.
+    $null = $process.StandardError.ReadToEndAsync()
+
+    $url = $null; $storage = $null
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while ((-not $url -or -not $storage) -and [DateTime]::UtcNow -lt $deadline) {
+        $task = $process.StandardOutput.ReadLineAsync()
+        if (-not $task.Wait(60000)) { break }
+        $line = $task.Result
+        if ($null -eq $line) { break }
+        if ($line -match '^SUTRO_MOCK_URL=(.+)$') { $url = $Matches[1].Trim() }
+        elseif ($line -match '^SUTRO_MOCK_STORAGE_URL=(.+)$') { $storage = $Matches[1].Trim() }
+    }
+    if (-not $url) {
+        if (-not $process.HasExited) { $process.Kill() }
+        throw 'The mock Sutro server did not start.'
+    }
+    [pscustomobject]@{ Url = $url; StorageUrl = $storage; Key = $Key; Process = $process }
+}
+
+function Stop-SutroMockServer {
+    param([Parameter(Mandatory)]$Server)
+    if ($null -eq $Server) { return }
+    try { $Server.Process.StandardInput.Close() } catch { }
+    if (-not $Server.Process.WaitForExit(10000)) { $Server.Process.Kill($true) }
+    $Server.Process.Dispose()
+}
+
+function Invoke-MockControl {
+    <# Calls the mock server's test control API (/_mock/...). #>
+    param(
+        [Parameter(Mandatory)]$Server,
+        [Parameter(Mandatory)][string]$Path,
+        [string]$Method = 'Post',
+        $Body
+    )
+    $params = @{ Uri = "$($Server.Url)/_mock/$Path"; Method = $Method }
+    if ($PSBoundParameters.ContainsKey('Body')) {
+        $params.Body = ($Body | ConvertTo-Json -Depth 20 -Compress)
+        $params.ContentType = 'application/json'
+    }
+    Invoke-RestMethod @params
+}
+
+function ConvertTo-CanonicalString {
+    <# S(x) of tests/fixtures/README.md: a JSON string escaped per UTF-16 code unit, ASCII only. #>
+    param([AllowNull()][string]$Value)
+    if ($null -eq $Value) { return 'null' }
+    $sb = [System.Text.StringBuilder]::new('"')
+    foreach ($c in $Value.ToCharArray()) {
+        $code = [int]$c
+        switch ($code) {
+            0x22 { [void]$sb.Append('\"'); continue }
+            0x5C { [void]$sb.Append('\\'); continue }
+            0x08 { [void]$sb.Append('\b'); continue }
+            0x0C { [void]$sb.Append('\f'); continue }
+            0x0A { [void]$sb.Append('\n'); continue }
+            0x0D { [void]$sb.Append('\r'); continue }
+            0x09 { [void]$sb.Append('\t'); continue }
+            default {
+                if ($code -lt 0x20 -or $code -gt 0x7E) { [void]$sb.Append('\u').Append($code.ToString('x4')) }
+                else { [void]$sb.Append($c) }
+            }
+        }
+    }
+    [void]$sb.Append('"')
+    $sb.ToString()
+}
+
+function ConvertTo-CanonicalLogprob {
+    param($Value)
+    if ($null -eq $Value) { return 'null' }
+    '"' + [BitConverter]::DoubleToInt64Bits([double]$Value).ToString('x16') + '"'
+}
+
+function ConvertTo-CanonicalRows {
+    <# Renders rows as the fixtures' expected/*.jsonl text: one [S(input),S(output),L(logprob)] line per row. #>
+    param([Parameter(ValueFromPipeline)]$Row)
+    begin { $sb = [System.Text.StringBuilder]::new() }
+    process {
+        [void]$sb.Append('[').Append((ConvertTo-CanonicalString $Row.Input)).Append(',').
+            Append((ConvertTo-CanonicalString $Row.Output)).Append(',').
+            Append((ConvertTo-CanonicalLogprob $Row.CumulativeLogprob)).Append("]`n")
+    }
+    end { $sb.ToString() }
+}
+
+function Get-FixturePath {
+    param([Parameter(Mandatory)][string]$Name, [ValidateSet('valid', 'expected')][string]$Kind = 'valid')
+    Join-Path $script:RepoRoot 'tests' 'fixtures' $Kind $Name
+}
+
+Export-ModuleMember -Function Start-SutroMockServer, Stop-SutroMockServer, Invoke-MockControl,
+    ConvertTo-CanonicalString, ConvertTo-CanonicalLogprob, ConvertTo-CanonicalRows, Get-FixturePath
