@@ -29,15 +29,15 @@ $version = $manifest.ModuleVersion
 $moduleDir = Join-Path $root 'output' 'Sutro' $version
 
 function Invoke-Dotnet {
-    param([Parameter(ValueFromRemainingArguments)][string[]]$Arguments)
-    & dotnet @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+    # A simple function (not advanced), so dotnet's own switches such as -v:quiet pass through untouched.
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
 function Invoke-Build {
     $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
     $env:DOTNET_NOLOGO = '1'
-    Invoke-Dotnet build (Join-Path $root 'Sutro.Module.sln') -c $Configuration "-p:Version=$version" -nologo -v:quiet '-clp:NoSummary;ErrorsOnly'
+    Invoke-Dotnet build (Join-Path $root 'Sutro.Module.sln') -c $Configuration "-p:Version=$version" '-nologo' '--verbosity' 'quiet' '-clp:NoSummary;ErrorsOnly'
 
     if (Test-Path -LiteralPath $moduleDir) { Remove-Item -LiteralPath $moduleDir -Recurse -Force }
     $bin = New-Item -ItemType Directory -Path (Join-Path $moduleDir 'bin') -Force
@@ -66,7 +66,7 @@ function Invoke-Test {
     # xunit
     $trx = 'xunit.trx'
     & dotnet test (Join-Path $root 'tests' 'Sutro.Tests' 'Sutro.Tests.csproj') -c $Configuration --no-build --nologo `
-        --logger "trx;LogFileName=$trx" --results-directory $results -v:quiet
+        --logger "trx;LogFileName=$trx" --results-directory $results '--verbosity' 'quiet'
     $xunitExit = $LASTEXITCODE
     $xunit = @{ Passed = 0; Failed = 0; Skipped = 0 }
     $trxPath = Join-Path $results $trx

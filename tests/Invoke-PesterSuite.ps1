@@ -19,9 +19,9 @@ $config.Output.Verbosity = 'Normal'
 $config.TestResult.Enabled = $false
 $result = Invoke-Pester -Configuration $config
 
-$containerFailures = @($result.Containers | Where-Object Result -eq 'Failed').Count
+# A file that cannot run at all (a parse error, a failing BeforeAll) counts as a failure too.
 [pscustomobject]@{
     Passed  = $result.PassedCount
-    Failed  = $result.FailedCount + $containerFailures + $result.FailedBlocksCount
+    Failed  = $result.FailedCount + $result.FailedContainersCount
     Skipped = $result.SkippedCount + $result.NotRunCount
 } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath

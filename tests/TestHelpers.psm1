@@ -68,7 +68,7 @@ function Invoke-MockControl {
 
 function ConvertTo-CanonicalString {
     <# S(x) of tests/fixtures/README.md: a JSON string escaped per UTF-16 code unit, ASCII only. #>
-    param([AllowNull()][string]$Value)
+    param([AllowNull()]$Value)  # untyped: a [string] parameter would turn $null into ''
     if ($null -eq $Value) { return 'null' }
     $sb = [System.Text.StringBuilder]::new('"')
     foreach ($c in $Value.ToCharArray()) {

@@ -52,10 +52,11 @@ internal sealed class RowShaper
         bool interpret = !_raw && output is not null && LooksLikeObject(output) && (_expand || output.Contains("\"reasoning_content\"", StringComparison.Ordinal));
         if (_schema.ExtraColumns.Count == 0 && !interpret && !_expand)
         {
+            // The common case: a plain typed row, no PSObject wrapper.
             return row;
         }
 
-        var shaped = PSObject.AsPSObject(row);
+        var shaped = Wrap(row);
         var extras = _schema.ExtraColumns;
         for (int c = 0; c < extras.Count; c++)
         {
@@ -94,12 +95,14 @@ internal sealed class RowShaper
                 && fields.TryGetProperty("reasoning_content", out var reasoning)
                 && fields.TryGetProperty("content", out var content))
             {
-                row.Output = content.ValueKind == JsonValueKind.String ? content.GetString() : CompactJson.Write(content);
+                string? text = content.ValueKind == JsonValueKind.String ? content.GetString() : CompactJson.Write(content);
+                row.Output = text;
+                shaped.Properties["Output"].Value = text;
                 shaped.Properties.Add(new PSNoteProperty("Reasoning", reasoning.ValueKind == JsonValueKind.String ? reasoning.GetString() : null));
                 fields = content;
                 if (_expand && content.ValueKind == JsonValueKind.String)
                 {
-                    Expand(shaped, row.Output, index);
+                    Expand(shaped, text, index);
                     return shaped;
                 }
             }
@@ -117,6 +120,21 @@ internal sealed class RowShaper
             }
         }
 
+        return shaped;
+    }
+
+    /// <summary>
+    /// Wraps a row to carry per-job columns. The standard properties are repeated as note properties
+    /// first, so every view (Format-Table, Export-Csv) lists them before the job's own columns.
+    /// </summary>
+    private static PSObject Wrap(JobResultRow row)
+    {
+        var shaped = PSObject.AsPSObject(row);
+        shaped.Properties.Add(new PSNoteProperty("JobId", row.JobId));
+        shaped.Properties.Add(new PSNoteProperty("Index", row.Index));
+        shaped.Properties.Add(new PSNoteProperty("Input", row.Input));
+        shaped.Properties.Add(new PSNoteProperty("Output", row.Output));
+        shaped.Properties.Add(new PSNoteProperty("CumulativeLogprob", row.CumulativeLogprob));
         return shaped;
     }
 
