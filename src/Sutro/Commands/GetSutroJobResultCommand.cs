@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using System.Net.Http;
-using System.Security;
 using Sutro.Http;
 using Sutro.Results;
 using Sutro.Rows;
@@ -14,7 +13,7 @@ namespace Sutro.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SutroJobResult")]
 [OutputType(typeof(JobResultRow))]
-public sealed class GetSutroJobResultCommand : SutroCmdlet
+public sealed class GetSutroJobResultCommand : SutroApiCmdlet
 {
     private const int ProgressId = 0x5757;
 
@@ -37,14 +36,6 @@ public sealed class GetSutroJobResultCommand : SutroCmdlet
 
     [Parameter]
     public SwitchParameter Raw { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ApiUrl { get; set; }
-
-    [Parameter]
-    [SecureStringTransformation]
-    public SecureString? ApiKey { get; set; }
 
     protected override void BeginProcessing()
     {
@@ -73,8 +64,7 @@ public sealed class GetSutroJobResultCommand : SutroCmdlet
 
     private void FetchRows(string jobId)
     {
-        var endpoint = ResolveEndpoint(ApiUrl, ApiKey);
-        var client = new SutroApiClient(endpoint, QueueVerbose);
+        var client = CreateClient();
         string flags = $"include_inputs={Bool(IncludeInput)}&include_cumulative_logprobs={Bool(IncludeCumulativeLogprob)}";
         string wire = Format.ToWire();
         string relative = $"jobs/{Uri.EscapeDataString(jobId)}/results?result_format={wire}&format={wire}&{flags}";

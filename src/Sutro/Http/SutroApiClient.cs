@@ -34,6 +34,11 @@ internal sealed class SutroApiClient
         _origin = ApiUrl.Origin(endpoint.BaseUri);
     }
 
+    public const int DefaultMaxRetryCount = 3;
+
+    /// <summary>Retries of a request that is safe to repeat (GET) after a transient failure.</summary>
+    public int MaxRetryCount { get; init; } = DefaultMaxRetryCount;
+
     /// <summary>How long a response body may send nothing before the download is abandoned.</summary>
     public TimeSpan IdleReadTimeout { get; init; } = TimeSpan.FromSeconds(120);
 

@@ -1,0 +1,31 @@
+using System.Management.Automation;
+using System.Security;
+using Sutro.Http;
+
+namespace Sutro.Commands;
+
+/// <summary>
+/// A cmdlet that calls the Sutro API: the parameters every such cmdlet shares (-ApiUrl, -ApiKey,
+/// -MaxRetryCount) and the client built from them.
+/// </summary>
+public abstract class SutroApiCmdlet : SutroCmdlet
+{
+    /// <summary>The API URL for this call; see about_Sutro for where it is otherwise found.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ApiUrl { get; set; }
+
+    /// <summary>The API key for this call, a SecureString (a plain string is accepted).</summary>
+    [Parameter]
+    [SecureStringTransformation]
+    public SecureString? ApiKey { get; set; }
+
+    /// <summary>How many times a failed request that is safe to repeat is retried (0 turns retries off).</summary>
+    [Parameter]
+    [ValidateRange(0, 20)]
+    public int MaxRetryCount { get; set; } = SutroApiClient.DefaultMaxRetryCount;
+
+    /// <summary>A client for the resolved endpoint; its verbose text goes to -Verbose, never the key.</summary>
+    internal SutroApiClient CreateClient() =>
+        new(ResolveEndpoint(ApiUrl, ApiKey), QueueVerbose) { MaxRetryCount = MaxRetryCount };
+}
