@@ -181,11 +181,18 @@ Describe 'Get-SutroJobResult' {
             $err[0].Exception.Message | Should -Match ([regex]::Escape($detail))
         }
 
-        It 'a body cut short of its Content-Length is an error with no rows' {
+        It 'a body cut short of its Content-Length is an error with no rows when retries are off' {
             Invoke-MockControl $server 'faults' -Body @{ path = 'jobs/job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f/results'; times = 1; cut_after_bytes = 1000 } | Out-Null
-            $rows = Get-SutroJobResult job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f -Format Json @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $rows = Get-SutroJobResult job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f -Format Json -MaxRetryCount 0 @common -ErrorVariable err -ErrorAction SilentlyContinue
             $rows | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeLike 'DownloadInterrupted,*'
+        }
+
+        It 'a body cut short is downloaded again and gives every row' {
+            Invoke-MockControl $server 'faults' -Body @{ path = 'jobs/job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f/results'; times = 1; cut_after_bytes = 1000 } | Out-Null
+            $rows = Get-SutroJobResult job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f -Format Json -IncludeInput -IncludeCumulativeLogprob -Raw @common
+            ($rows | ConvertTo-CanonicalRows) | Should -BeExactly ([IO.File]::ReadAllText((Get-FixturePath 'nasty.jsonl' 'expected')))
+            @((Invoke-MockControl $server 'requests' -Method Get) | Where-Object path -like '*/results').Count | Should -Be 2
         }
     }
 }

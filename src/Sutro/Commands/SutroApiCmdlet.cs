@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using System.Security;
 using Sutro.Http;
@@ -25,7 +26,40 @@ public abstract class SutroApiCmdlet : SutroCmdlet
     [ValidateRange(0, 20)]
     public int MaxRetryCount { get; set; } = SutroApiClient.DefaultMaxRetryCount;
 
+    /// <summary>
+    /// Seconds the server may take to answer a request with its status line and headers
+    /// (connecting included), as Invoke-WebRequest's parameter of the same name.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int ConnectionTimeoutSeconds { get; set; } = SutroApiClient.DefaultTimeoutSeconds;
+
+    /// <summary>
+    /// Seconds a response body may send nothing before the transfer is abandoned (and retried), as
+    /// Invoke-WebRequest's parameter of the same name.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int OperationTimeoutSeconds { get; set; } = SutroApiClient.DefaultTimeoutSeconds;
+
+    /// <summary>A proxy for this call; by default the system proxy (HTTPS_PROXY/NO_PROXY) is used.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? Proxy { get; set; }
+
+    [Parameter]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential? ProxyCredential { get; set; }
+
     /// <summary>A client for the resolved endpoint; its verbose text goes to -Verbose, never the key.</summary>
     internal SutroApiClient CreateClient() =>
-        new(ResolveEndpoint(ApiUrl, ApiKey), QueueVerbose) { MaxRetryCount = MaxRetryCount };
+        new(ResolveEndpoint(ApiUrl, ApiKey), QueueVerbose)
+        {
+            MaxRetryCount = MaxRetryCount,
+            ResponseTimeout = TimeSpan.FromSeconds(ConnectionTimeoutSeconds),
+            IdleReadTimeout = TimeSpan.FromSeconds(OperationTimeoutSeconds),
+            Proxy = Proxy,
+            ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+        };
 }

@@ -35,19 +35,56 @@ internal sealed class SutroApiClient
     }
 
     public const int DefaultMaxRetryCount = 3;
+    public const int DefaultTimeoutSeconds = 120;
 
     /// <summary>Retries of a request that is safe to repeat (GET) after a transient failure.</summary>
     public int MaxRetryCount { get; init; } = DefaultMaxRetryCount;
 
+    /// <summary>How long the server may take to answer a request with its status and headers.</summary>
+    public TimeSpan ResponseTimeout { get; init; } = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
+
     /// <summary>How long a response body may send nothing before the download is abandoned.</summary>
-    public TimeSpan IdleReadTimeout { get; init; } = TimeSpan.FromSeconds(120);
+    public TimeSpan IdleReadTimeout { get; init; } = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
+
+    /// <summary>An explicit proxy (else the system's, which honours HTTPS_PROXY and NO_PROXY).</summary>
+    public Uri? Proxy { get; init; }
+
+    public NetworkCredential? ProxyCredential { get; init; }
+
+    private HttpClient Http => SutroHttp.For(Proxy, ProxyCredential);
 
     public Uri UriFor(string relative) => new(_endpoint.BaseUri, relative);
 
-    /// <summary>Sends a request and returns the successful response, headers read, body not yet.</summary>
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, string? jobId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a request and returns the successful response, headers read, body not yet. A GET that
+    /// fails in a transient way (429, 5xx, CDN 52x, a broken connection, a timeout) is tried again
+    /// after a backoff, up to <see cref="MaxRetryCount"/> times; each retry is told in verbose text.
+    /// </summary>
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, string? jobId, CancellationToken cancellationToken) =>
+        WithRetriesAsync(method, () => SendOnceAsync(method, UriFor(relative), jobId, null, cancellationToken), cancellationToken);
+
+    /// <summary>Runs one try of a request, and again after a backoff while it fails transiently.</summary>
+    public async Task<T> WithRetriesAsync<T>(HttpMethod method, Func<Task<T>> attempt, CancellationToken cancellationToken)
     {
-        Uri uri = UriFor(relative);
+        bool repeatable = method == HttpMethod.Get || method == HttpMethod.Head;
+        for (int tries = 0; ; tries++)
+        {
+            try
+            {
+                return await attempt().ConfigureAwait(false);
+            }
+            catch (SutroApiException ex) when (repeatable && tries < MaxRetryCount && RetryPolicy.IsTransient(ex))
+            {
+                TimeSpan delay = RetryPolicy.DelayFor(tries + 1, ex.RetryAfter);
+                _verbose($"{ex.ErrorId}{(ex.StatusCode is { } code ? $" ({code})" : string.Empty)}; retry {tries + 1} of {MaxRetryCount} in {delay.TotalSeconds:0.0} s.");
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>One try: sends, follows redirects, maps an error answer to a <see cref="SutroApiException"/>.</summary>
+    public async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, Uri uri, string? jobId, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken)
+    {
         for (int hop = 0; ; hop++)
         {
             bool toApi = ApiUrl.Origin(uri) == _origin;
@@ -58,16 +95,26 @@ internal sealed class SutroApiClient
                 request.Headers.TryAddWithoutValidation("Authorization", "Key " + _endpoint.Key);
             }
 
+            configure?.Invoke(request);
             _verbose($"{method} {Describe(uri, toApi)}");
             HttpResponseMessage response;
-            try
+            using (var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                response = await SutroHttp.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw new SutroApiException("ConnectionFailed", ErrorCategory.ConnectionError,
-                    Redact($"Could not reach {ApiUrl.Origin(uri)}: {ex.Message} Check the API URL and the network (a proxy is taken from HTTPS_PROXY/NO_PROXY)."), null, ex);
+                headers.CancelAfter(ResponseTimeout);
+                try
+                {
+                    response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new SutroApiException("ResponseTimedOut", ErrorCategory.OperationTimeout,
+                        $"{ApiUrl.Origin(uri)} did not answer within {ResponseTimeout.TotalSeconds:0} s. Try again, or raise -ConnectionTimeoutSeconds.", null, ex);
+                }
+                catch (HttpRequestException ex)
+                {
+                    throw new SutroApiException("ConnectionFailed", ErrorCategory.ConnectionError,
+                        Redact($"Could not reach {ApiUrl.Origin(uri)}: {ex.Message} Check the API URL and the network (a proxy is taken from HTTPS_PROXY/NO_PROXY, or -Proxy)."), null, ex);
+                }
             }
 
             if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
@@ -108,32 +155,80 @@ internal sealed class SutroApiClient
         }
     }
 
-    /// <summary>GETs a JSON answer and parses it.</summary>
-    public async Task<JsonDocument> GetJsonAsync(string relative, string? jobId, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(HttpMethod.Get, relative, jobId, cancellationToken).ConfigureAwait(false);
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        try
+    /// <summary>GETs a JSON answer and parses it; retried as a whole like any GET.</summary>
+    public Task<JsonDocument> GetJsonAsync(string relative, string? jobId, CancellationToken cancellationToken) =>
+        WithRetriesAsync(HttpMethod.Get, async () =>
         {
-            return await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
-        }
-        catch (JsonException ex)
-        {
-            throw new SutroApiException("InvalidApiResponse", ErrorCategory.InvalidResult, $"The Sutro API answered {relative.Split('?')[0]} with something that is not JSON: {ex.Message}", (int)response.StatusCode, ex);
-        }
-    }
+            using var response = await SendOnceAsync(HttpMethod.Get, UriFor(relative), jobId, null, cancellationToken).ConfigureAwait(false);
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(IdleReadTimeout);
+            try
+            {
+                await using var stream = await response.Content.ReadAsStreamAsync(limit.Token).ConfigureAwait(false);
+                return await JsonDocument.ParseAsync(stream, default, limit.Token).ConfigureAwait(false);
+            }
+            catch (JsonException ex)
+            {
+                throw new SutroApiException("InvalidApiResponse", ErrorCategory.InvalidResult,
+                    $"The Sutro API answered {relative.Split('?')[0]} with something that is not JSON: {ex.Message}", (int)response.StatusCode, ex);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new SutroApiException("DownloadStalled", ErrorCategory.OperationTimeout,
+                    $"The answer to {relative.Split('?')[0]} stalled for {IdleReadTimeout.TotalSeconds:0} s. Try again.", null, ex);
+            }
+            catch (IOException ex) when (IsNetwork(ex))
+            {
+                throw new SutroApiException("DownloadInterrupted", ErrorCategory.ConnectionError,
+                    Redact($"The answer to {relative.Split('?')[0]} broke off: {ex.Message} Try again."), null, ex);
+            }
+        }, cancellationToken);
 
     /// <summary>
-    /// Streams a GET's body into <paramref name="destination"/>. A body shorter than its
-    /// Content-Length, a broken connection or a body that stalls longer than
-    /// <see cref="IdleReadTimeout"/> is an error.
+    /// Streams a GET's body into <paramref name="destination"/> (which must be seekable). A body shorter
+    /// than its Content-Length, a broken connection or a body that stalls longer than
+    /// <see cref="IdleReadTimeout"/> is retried like any transient failure: resumed with
+    /// <c>Range</c>/<c>If-Range</c> where the server offers it (ETag and byte ranges), else restarted.
     /// </summary>
     public async Task<long> DownloadAsync(string relative, string? jobId, Stream destination, Action<long, long?> progress, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Get, relative, jobId, cancellationToken).ConfigureAwait(false);
-        long? expected = response.Content.Headers.ContentLength;
+        Uri uri = UriFor(relative);
+        string? etag = null;
+        bool ranges = false;
+        return await WithRetriesAsync(HttpMethod.Get, async () =>
+        {
+            long have = destination.Length;
+            bool resume = have > 0 && ranges && etag is not null;
+            using var response = await SendOnceAsync(HttpMethod.Get, uri, jobId, request =>
+            {
+                if (resume)
+                {
+                    request.Headers.Range = new RangeHeaderValue(have, null);
+                    request.Headers.TryAddWithoutValidation("If-Range", etag);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+
+            long start = 0;
+            if (resume && response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From == have)
+            {
+                start = have;
+                _verbose($"Resuming the download at byte {have}.");
+            }
+
+            destination.SetLength(start);
+            destination.Position = start;
+            etag = response.Headers.ETag?.ToString();
+            ranges = response.Headers.AcceptRanges.Contains("bytes");
+            long? length = response.Content.Headers.ContentLength;
+            long? expected = length is { } l ? start + l : null;
+            return await CopyBodyAsync(response, destination, start, expected, progress, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<long> CopyBodyAsync(HttpResponseMessage response, Stream destination, long start, long? expected, Action<long, long?> progress, CancellationToken cancellationToken)
+    {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
-        long total = 0;
+        long total = start;
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -162,7 +257,7 @@ internal sealed class SutroApiClient
                 progress(total, expected);
             }
         }
-        catch (IOException ex) when (ex is not FileNotFoundException && !cancellationToken.IsCancellationRequested && IsNetwork(ex))
+        catch (IOException ex) when (!cancellationToken.IsCancellationRequested && IsNetwork(ex))
         {
             throw new SutroApiException("DownloadInterrupted", ErrorCategory.ConnectionError,
                 Redact($"The download broke off after {total}{(expected is null ? string.Empty : $" of {expected}")} bytes: {ex.Message} Try again."), null, ex);
@@ -178,6 +273,7 @@ internal sealed class SutroApiClient
                 $"The download ended after {total} of {length} bytes. Try again.");
         }
 
+        await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
         return total;
     }
 

@@ -1,28 +1,53 @@
 using System;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http;
 
 namespace Sutro.Http;
 
 /// <summary>
-/// The one HttpClient of the process. Redirects are followed by <see cref="SutroApiClient"/> itself
-/// (so the key is never carried to another origin and https is never downgraded); the system proxy
-/// and HTTPS_PROXY/NO_PROXY apply through the handler's defaults.
+/// The long-lived HttpClients of the process: one with the system proxy (which honours HTTPS_PROXY and
+/// NO_PROXY), and one per explicit -Proxy. Redirects are followed by <see cref="SutroApiClient"/>
+/// itself, so the key is never carried to another origin and https is never downgraded.
 /// </summary>
 internal static class SutroHttp
 {
-    public static readonly HttpClient Client = new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
-        ConnectTimeout = TimeSpan.FromSeconds(30),
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        UseCookies = false,
-    })
-    {
-        // Time limits are applied per call (idle reads, overall timeouts), never by HttpClient.
-        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-    };
+    private static readonly Lazy<HttpClient> SystemProxyClient = new(() => Create(null));
+    private static readonly ConcurrentDictionary<string, HttpClient> ProxyClients = new();
 
     public static string UserAgent { get; } = "Sutro-PowerShell/" + typeof(SutroHttp).Assembly.GetName().Version?.ToString(3);
+
+    /// <summary>How long establishing a TCP/TLS connection may take.</summary>
+    public static TimeSpan ConnectTimeout { get; } = TimeSpan.FromSeconds(30);
+
+    public static HttpClient For(Uri? proxy, NetworkCredential? proxyCredential)
+    {
+        if (proxy is null)
+        {
+            return SystemProxyClient.Value;
+        }
+
+        string key = proxy.AbsoluteUri + "|" + proxyCredential?.UserName + "|" + proxyCredential?.Domain + "|" + proxyCredential?.Password?.GetHashCode();
+        return ProxyClients.GetOrAdd(key, _ => Create(new WebProxy(proxy) { Credentials = proxyCredential }));
+    }
+
+    private static HttpClient Create(IWebProxy? proxy)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
+            ConnectTimeout = ConnectTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            UseCookies = false,
+        };
+        if (proxy is not null)
+        {
+            handler.Proxy = proxy;
+            handler.UseProxy = true;
+        }
+
+        // Time limits are applied per call (headers, idle reads), never by HttpClient as a whole.
+        return new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    }
 }
