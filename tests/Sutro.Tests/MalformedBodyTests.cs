@@ -183,6 +183,46 @@ public class MalformedBodyTests : IDisposable
     }
 
     [Fact]
+    public void ParquetWithADamagedColumnOffsetFails()
+    {
+        // Found by the fuzz test: a dictionary_page_offset beyond the end made Parquet.Net spin forever.
+        byte[] bytes = File.ReadAllBytes(Canonical.FixturePath("valid", "nasty.polars.zstd.parquet"));
+        bytes[4189] = 224;
+        Assert.Contains("The Parquet footer", Fail(Write("r.parquet", bytes), ResultFormat.Parquet));
+    }
+
+    [Fact]
+    public void ParquetFooterThatRunsPastItsLengthFails()
+    {
+        // Found by the fuzz test: a damaged STOP byte made Parquet.Net read past the footer forever.
+        byte[] bytes = File.ReadAllBytes(Canonical.FixturePath("valid", "outputs_only.duckdb.zstd.jobcol.parquet"));
+        bytes[320] = 10;
+        Assert.Contains("footer", Fail(Write("r.parquet", bytes), ResultFormat.Parquet));
+    }
+
+    [Fact]
+    public void ParquetRowGroupClaimingBillionsOfRowsFails()
+    {
+        byte[] bytes = File.ReadAllBytes(Canonical.FixturePath("valid", "small.polars.zstd.parquet"));
+        int footerLength = BitConverter.ToInt32(bytes, bytes.Length - 8);
+        var footer = bytes.AsSpan(bytes.Length - 8 - footerLength, footerLength);
+        // In this fixture, footer bytes 403-404 are row_groups[0].num_rows: header 0x16 (field +1, i64)
+        // and zigzag(5) = 0x0a.
+        const int at = 403;
+        Assert.Equal(new byte[] { 0x16, 0x0a }, footer.Slice(at, 2).ToArray());
+        // Replace the 1-byte varint 0x0a by a 5-byte varint of zigzag(2^31): keep the length by
+        // rebuilding the footer.
+        var rebuilt = new MemoryStream();
+        rebuilt.Write(bytes, 0, bytes.Length - 8 - footerLength);
+        rebuilt.Write(footer[..(at + 1)]);
+        rebuilt.Write(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x10 });
+        rebuilt.Write(footer[(at + 2)..]);
+        rebuilt.Write(BitConverter.GetBytes(footerLength + 4));
+        rebuilt.Write("PAR1"u8);
+        Assert.Contains("claims 2147483648 rows", Fail(Write("r.parquet", rebuilt.ToArray()), ResultFormat.Parquet));
+    }
+
+    [Fact]
     public void ParquetWithoutOutputColumnFails()
     {
         string path = Canonical.FixturePath("valid", "outputs_only.duckdb.zstd.jobcol.parquet");

@@ -47,6 +47,7 @@ public sealed class ParquetResultDecoder : IResultDecoder
         ParquetReader? reader = null;
         try
         {
+            ParquetFooterCheck.Validate(file);
             reader = Run(() => ParquetReader.CreateAsync(file, null, leaveStreamOpen: true, cancellationToken));
             var fields = reader.Schema.Fields;
             var dataFields = reader.Schema.GetDataFields();
