@@ -83,7 +83,7 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
         }
         catch (ExportException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, _destinationText));
+            ThrowTerminatingError(Record(ex, _destinationText));
         }
     }
 
@@ -119,7 +119,7 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
         }
         catch (ExportException ex)
         {
-            WriteError(new ErrorRecord(ex, ex.ErrorId, ex.Category, jobId));
+            WriteError(Record(ex, jobId));
             return;
         }
 
@@ -132,7 +132,7 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
         {
             if (Directory.Exists(target))
             {
-                throw new ExportException("OutputPathIsFolder", ErrorCategory.ResourceExists,
+                throw new ExportException(ExportError.OutputPathIsFolder,
                     $"'{target}' is a folder, so the results of job {jobId} cannot be saved there under that name. Choose another path.");
             }
 
@@ -150,7 +150,7 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
         }
         catch (ExportException ex)
         {
-            WriteError(new ErrorRecord(ex, ex.ErrorId, ex.Category, target));
+            WriteError(Record(ex, target));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -308,17 +308,24 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
         }
         catch (Exception ex) when (ex is SessionStateException or ProviderInvocationException or NotSupportedException or ArgumentException)
         {
-            throw new ExportException("PathNotResolved", ErrorCategory.InvalidArgument, $"Cannot resolve the path '{path}': {ex.Message}", ex);
+            throw new ExportException(ExportError.PathNotResolved, $"Cannot resolve the path '{path}': {ex.Message}", ex);
         }
 
         if (provider.Name != "FileSystem")
         {
-            throw new ExportException("PathNotFileSystem", ErrorCategory.InvalidArgument,
+            throw new ExportException(ExportError.PathNotFileSystem,
                 $"'{path}' is on the {provider.Name} provider; results can only be saved to the file system.");
         }
 
         return resolved;
     }
+
+    private static ErrorRecord Record(ExportException ex, object target) => new(ex, ex.ErrorId, ex.Error switch
+    {
+        ExportError.OutputFileExists or ExportError.OutputPathIsFolder => ErrorCategory.ResourceExists,
+        ExportError.OutputFolderNotFound => ErrorCategory.ObjectNotFound,
+        _ => ErrorCategory.InvalidArgument,
+    }, target);
 
     private static string Describe(ResultFileKind kind) => kind switch
     {

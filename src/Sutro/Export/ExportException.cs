@@ -1,19 +1,31 @@
 using System;
-using System.Management.Automation;
 
 namespace Sutro.Export;
 
-/// <summary>A results file that cannot be written where or as asked, with the stable id and category of its ErrorRecord.</summary>
+/// <summary>Why a results file cannot be written where or as asked; the name is the ErrorRecord's stable id.</summary>
+public enum ExportError
+{
+    OutputFileExists,
+    OutputPathIsFolder,
+    OutputFolderNotFound,
+    UnknownFileExtension,
+    FormatMismatch,
+    JobIdNotAFileName,
+    PathNotResolved,
+    PathNotFileSystem,
+}
+
+/// <summary>A results file that cannot be written where or as asked.</summary>
 public sealed class ExportException : Exception
 {
-    public ExportException(string errorId, ErrorCategory category, string message, Exception? inner = null)
+    public ExportException(ExportError error, string message, Exception? inner = null)
         : base(message, inner)
     {
-        ErrorId = errorId;
-        Category = category;
+        Error = error;
     }
 
-    public string ErrorId { get; }
+    public ExportError Error { get; }
 
-    public ErrorCategory Category { get; }
+    /// <summary>The ErrorRecord's stable id.</summary>
+    public string ErrorId => Error.ToString();
 }

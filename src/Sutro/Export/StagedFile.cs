@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.Management.Automation;
 
 namespace Sutro.Export;
 
@@ -55,7 +54,7 @@ internal sealed class StagedFile : IDisposable
     }
 
     public static ExportException OutputFileExists(string target) =>
-        new("OutputFileExists", ErrorCategory.ResourceExists,
+        new(ExportError.OutputFileExists,
             $"The file '{target}' already exists. Use -Force to replace it, or choose another path.");
 
     public void Dispose()
