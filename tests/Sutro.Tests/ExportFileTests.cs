@@ -189,6 +189,22 @@ public class ExportFileTests : IDisposable
         Assert.False(File.Exists(partial.DataPath));
     }
 
+    [Theory]
+    [InlineData("{\"artifact\":{\"size_bytes\":1234},\"urls\":{\"get\":\"https://storage.example/a?sig=x\"}}", 1234L)]
+    [InlineData("{\"artifact\":{\"bucket\":\"b\",\"key\":\"k\",\"filename\":\"f.parquet\",\"size_bytes\":7},\"urls\":{\"get\":\"http://127.0.0.1:9/a\",\"head\":\"http://127.0.0.1:9/a\"},\"extra\":1}", 7L)]
+    [InlineData("{\"artifact\":{\"size_bytes\":1234}}", null)]
+    [InlineData("{\"artifact\":{},\"urls\":{\"get\":\"https://storage.example/a\"}}", null)]
+    [InlineData("{\"artifact\":{\"size_bytes\":0},\"urls\":{\"get\":\"https://storage.example/a\"}}", null)]
+    [InlineData("{\"artifact\":{\"size_bytes\":5},\"urls\":{\"get\":\"ftp://storage.example/a\"}}", null)]
+    [InlineData("{\"artifact\":{\"size_bytes\":5},\"urls\":{\"get\":\"/relative\"}}", null)]
+    [InlineData("[]", null)]
+    public void AResultsUrlAnswerGivesALinkAndSizeOrNothing(string json, long? size)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var artifact = ResultsArtifact.TryParse(document.RootElement);
+        Assert.Equal(size, artifact?.SizeBytes);
+    }
+
     private static int IndexOf(byte[] haystack, byte[] needle)
     {
         for (int i = 0; i + needle.Length <= haystack.Length; i++)
