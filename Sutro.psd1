@@ -11,7 +11,9 @@
     FormatsToProcess     = @('Sutro.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
+        'Export-SutroJobResult'
         'Get-SutroJobResult'
+        'Import-SutroJobResult'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace Sutro.MockServer;
 
-/// <summary>Applies a pending fault (delay, redirect, canned answer, cut or stalled body) to a matching request.</summary>
+/// <summary>Applies a pending fault (delay, ignored range, redirect, canned answer, cut or stalled body) to a matching request.</summary>
 public static class FaultMiddleware
 {
     public static async Task InvokeAsync(HttpContext ctx, RequestDelegate next)
@@ -33,6 +33,12 @@ public static class FaultMiddleware
         catch (OperationCanceledException)
         {
             return;
+        }
+        if (fault.IgnoreRange)
+        {
+            // Logged as sent (the log runs first), then served as a plain GET.
+            ctx.Request.Headers.Remove("Range");
+            ctx.Request.Headers.Remove("If-Range");
         }
         if (fault.Headers.Count > 0)
         {

@@ -22,6 +22,8 @@ public sealed record FaultSpec
     public long? StallAfterBytes { get; init; }
     public int DelayMs { get; init; }
     public string? RedirectTo { get; init; }
+    /// <summary>Serve the request as if it had no Range/If-Range (a store that ignores ranges answers 200).</summary>
+    public bool IgnoreRange { get; init; }
 
     public static FaultSpec Parse(JsonElement e)
     {
@@ -45,6 +47,7 @@ public sealed record FaultSpec
             StallAfterBytes = Int(e, "stall_after_bytes"),
             DelayMs = Int(e, "delay_ms") is long d ? (int)d : 0,
             RedirectTo = Str(e, "redirect_to"),
+            IgnoreRange = e.TryGetProperty("ignore_range", out JsonElement ir) && ir.ValueKind == JsonValueKind.True,
         };
         if (spec.CutAfterBytes < 0 || spec.StallAfterBytes < 0 || spec.DelayMs < 0) throw new FormatException("byte counts and delay_ms must be >= 0");
         if (spec.Status is < 100 or > 999) throw new FormatException("status must be 100..999");

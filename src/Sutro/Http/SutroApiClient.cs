@@ -18,7 +18,7 @@ namespace Sutro.Http;
 /// (a pre-signed storage link) is followed without it, and a redirect from https to http is refused.
 /// Every message it produces has the key scrubbed, and pre-signed links are never shown.
 /// </summary>
-internal sealed class SutroApiClient
+internal sealed partial class SutroApiClient
 {
     private const int MaxRedirects = 5;
     private const int MaxErrorBodyBytes = 64 * 1024;

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 using System.Text;
 using System.Threading;
@@ -216,41 +215,9 @@ public sealed class CsvResultDecoder : IResultDecoder
             return new StreamReader(file, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: false);
         }
 
-        ZipArchive archive;
-        try
-        {
-            archive = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: false);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException)
-        {
-            file.Dispose();
-            throw new ResultDecodeException($"The CSV results are not a readable ZIP archive: {ex.Message}", ex);
-        }
-
-        try
-        {
-            var entries = archive.Entries.Where(e => !e.FullName.EndsWith('/')).ToList();
-            if (entries.Count != 1)
-            {
-                throw new ResultDecodeException(entries.Count == 0
-                    ? "The CSV results ZIP holds no file; it should hold exactly one CSV."
-                    : $"The CSV results ZIP holds {entries.Count} files ({string.Join(", ", entries.Select(e => e.FullName))}); it should hold exactly one CSV.");
-            }
-
-            entryName = entries[0].FullName;
-            var entryStream = new CheckedZipEntryStream(entries[0].Open(), entries[0].Crc32, Math.Min(entries[0].CompressedLength, file.Length));
-            return new ArchiveOwningReader(archive, new StreamReader(entryStream, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: false));
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
-        {
-            archive.Dispose();
-            throw new ResultDecodeException($"The CSV results ZIP is damaged: {ex.Message}", ex);
-        }
-        catch
-        {
-            archive.Dispose();
-            throw;
-        }
+        var entry = ZippedCsvEntry.Open(file);
+        entryName = entry.Name;
+        return new EntryOwningReader(entry, new StreamReader(entry.Content, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true));
     }
 
     private static ResultDecodeException Wrap(Exception ex) => ex switch
@@ -376,15 +343,15 @@ public sealed class CsvResultDecoder : IResultDecoder
         }
     }
 
-    /// <summary>A reader over a ZIP entry that also closes the archive.</summary>
-    private sealed class ArchiveOwningReader : TextReader
+    /// <summary>A reader over a ZIP entry that also closes the entry and its archive.</summary>
+    private sealed class EntryOwningReader : TextReader
     {
-        private readonly ZipArchive _archive;
+        private readonly ZippedCsvEntry _entry;
         private readonly TextReader _inner;
 
-        public ArchiveOwningReader(ZipArchive archive, TextReader inner)
+        public EntryOwningReader(ZippedCsvEntry entry, TextReader inner)
         {
-            _archive = archive;
+            _entry = entry;
             _inner = inner;
         }
 
@@ -401,7 +368,7 @@ public sealed class CsvResultDecoder : IResultDecoder
             if (disposing)
             {
                 _inner.Dispose();
-                _archive.Dispose();
+                _entry.Dispose();
             }
 
             base.Dispose(disposing);

@@ -25,12 +25,15 @@ internal sealed class RowShaper
     private readonly bool _raw;
     private readonly bool _expand;
     private readonly Action<string> _warn;
+    private readonly string _subject;
     private readonly HashSet<string> _taken = new(StringComparer.OrdinalIgnoreCase);
     private long _notExpandable;
 
-    public RowShaper(string? jobId, ResultSchema schema, bool raw, bool expand, Action<string> warn)
+    /// <param name="subject">What warnings name as the rows' source (default: "Job &lt;id&gt;"), e.g. a file name.</param>
+    public RowShaper(string? jobId, ResultSchema schema, bool raw, bool expand, Action<string> warn, string? subject = null)
     {
         _jobId = jobId;
+        _subject = subject ?? $"Job {jobId}";
         _schema = schema;
         _raw = raw;
         _expand = expand && !raw;
@@ -143,7 +146,7 @@ internal sealed class RowShaper
     {
         if (_notExpandable > MaxWarnings)
         {
-            _warn($"Job {_jobId}: {_notExpandable - MaxWarnings} more outputs were not JSON objects and were kept as text.");
+            _warn($"{_subject}: {_notExpandable - MaxWarnings} more outputs were not JSON objects and were kept as text.");
         }
     }
 
@@ -187,7 +190,7 @@ internal sealed class RowShaper
         _notExpandable++;
         if (_notExpandable <= MaxWarnings)
         {
-            _warn($"Job {_jobId}, row {index}: the output is not a JSON object, so -ExpandOutput kept it as text.");
+            _warn($"{_subject}, row {index}: the output is not a JSON object, so -ExpandOutput kept it as text.");
         }
     }
 

@@ -1,0 +1,108 @@
+using System;
+using System.IO;
+using System.Text.Json;
+
+namespace Sutro.Export;
+
+/// <summary>
+/// A Parquet download kept beside its target between runs, so the next run of the same command resumes
+/// it: <c>&lt;target&gt;.sutro-partial</c> holds the bytes so far, <c>&lt;target&gt;.sutro-partial.json</c> says
+/// what they are (job id, include flags, the storage's ETag and the announced size; never the link).
+/// </summary>
+internal sealed class PartialDownload
+{
+    private const string DataSuffix = ".sutro-partial";
+    private const string StateSuffix = ".sutro-partial.json";
+
+    public PartialDownload(string target)
+    {
+        DataPath = target + DataSuffix;
+        StatePath = target + StateSuffix;
+    }
+
+    /// <summary>The bytes downloaded so far.</summary>
+    public string DataPath { get; }
+
+    /// <summary>The small JSON file describing them.</summary>
+    public string StatePath { get; }
+
+    /// <summary>
+    /// How many bytes of the file <paramref name="identity"/> (with <paramref name="sizeBytes"/> announced) are
+    /// already here, and the ETag they were served with; 0 and null when nothing usable is left (anything stale
+    /// is deleted). A complete leftover is reported one byte short, so the last byte is fetched again and the
+    /// storage confirms the ETag before it is kept.
+    /// </summary>
+    public long ResumableBytes(Identity identity, long sizeBytes, out string? etag)
+    {
+        etag = null;
+        var state = ReadState();
+        long have = File.Exists(DataPath) ? new FileInfo(DataPath).Length : 0;
+        if (state is null || state.ETag is null || state.Identity != identity || state.SizeBytes != sizeBytes || have <= 0 || have > sizeBytes)
+        {
+            Discard();
+            return 0;
+        }
+
+        etag = state.ETag;
+        return have == sizeBytes ? sizeBytes - 1 : have;
+    }
+
+    /// <summary>Records what the data file holds (before its bytes arrive, so a cut leaves it resumable).</summary>
+    public void SaveState(Identity identity, string etag, long sizeBytes)
+    {
+        var state = new State(identity, etag, sizeBytes);
+        string temporary = StatePath + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("job_id", state.Identity.JobId);
+            writer.WriteBoolean("include_inputs", state.Identity.IncludeInputs);
+            writer.WriteBoolean("include_cumulative_logprobs", state.Identity.IncludeCumulativeLogprobs);
+            writer.WriteString("etag", state.ETag);
+            writer.WriteNumber("size_bytes", state.SizeBytes);
+            writer.WriteEndObject();
+        }
+
+        File.Move(temporary, StatePath, overwrite: true);
+    }
+
+    /// <summary>Deletes the description only (the data file is then no longer resumable).</summary>
+    public void ForgetState() => StagedFile.DeleteQuietly(StatePath);
+
+    /// <summary>Deletes both files.</summary>
+    public void Discard()
+    {
+        StagedFile.DeleteQuietly(DataPath);
+        StagedFile.DeleteQuietly(StatePath);
+    }
+
+    private State? ReadState()
+    {
+        try
+        {
+            if (!File.Exists(StatePath))
+            {
+                return null;
+            }
+
+            using var document = JsonDocument.Parse(File.ReadAllBytes(StatePath));
+            var root = document.RootElement;
+            return new State(
+                new Identity(root.GetProperty("job_id").GetString() ?? string.Empty,
+                    root.GetProperty("include_inputs").GetBoolean(),
+                    root.GetProperty("include_cumulative_logprobs").GetBoolean()),
+                root.GetProperty("etag").GetString(),
+                root.GetProperty("size_bytes").GetInt64());
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or InvalidOperationException or FormatException or System.Collections.Generic.KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What was asked for: the same job with the same flags is the same file.</summary>
+    public readonly record struct Identity(string JobId, bool IncludeInputs, bool IncludeCumulativeLogprobs);
+
+    private sealed record State(Identity Identity, string? ETag, long SizeBytes);
+}

@@ -1,0 +1,81 @@
+using System;
+using System.IO;
+
+namespace Sutro.Export;
+
+/// <summary>
+/// A file written under a temporary name beside its target (<c>.&lt;name&gt;.sutro-&lt;guid&gt;.partial</c>, same
+/// folder so the rename is atomic) and renamed onto the target only when complete. Until then the target
+/// is untouched; disposing an uncommitted file deletes it, whatever went wrong.
+/// </summary>
+internal sealed class StagedFile : IDisposable
+{
+    private bool _committed;
+
+    public StagedFile(string target)
+    {
+        Target = target;
+        string folder = System.IO.Path.GetDirectoryName(target) ?? ".";
+        Path = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(target)}.sutro-{Guid.NewGuid():N}.partial");
+    }
+
+    /// <summary>The temporary file.</summary>
+    public string Path { get; }
+
+    /// <summary>The file it becomes.</summary>
+    public string Target { get; }
+
+    public FileStream OpenWrite() =>
+        new(Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+
+    /// <summary>Renames the finished file onto the target; an existing target is replaced only with <paramref name="overwrite"/>.</summary>
+    public void Commit(bool overwrite)
+    {
+        MoveIntoPlace(Path, Target, overwrite);
+        _committed = true;
+    }
+
+    /// <summary>Renames <paramref name="source"/> onto <paramref name="target"/>, refusing to replace it unless asked.</summary>
+    public static void MoveIntoPlace(string source, string target, bool overwrite)
+    {
+        if (!overwrite && File.Exists(target))
+        {
+            throw OutputFileExists(target);
+        }
+
+        try
+        {
+            File.Move(source, target, overwrite);
+        }
+        catch (IOException) when (!overwrite && File.Exists(target))
+        {
+            throw OutputFileExists(target);
+        }
+    }
+
+    public static ExportException OutputFileExists(string target) =>
+        new(ExportError.OutputFileExists,
+            $"The file '{target}' already exists. Use -Force to replace it, or choose another path.");
+
+    public void Dispose()
+    {
+        if (!_committed)
+        {
+            DeleteQuietly(Path);
+        }
+    }
+
+    public static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,257 @@
+# Import-SutroJobResult: results files read back into exactly the rows Get-SutroJobResult gives.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module $env:SUTRO_TEST_MODULE -Force
+    $script:server = Start-SutroMockServer
+    $script:common = @{ ApiUrl = $server.Url; ApiKey = $server.Key }
+    $ProgressPreference = 'SilentlyContinue'
+
+    function New-TestFolder([string]$Name) { (New-Item -ItemType Directory -Path (Join-Path $TestDrive $Name) -Force).FullName }
+
+    # The CSV inside a fixture's ZIP, written as a bare file by .NET's ZipArchive (not by the module).
+    function Expand-FixtureCsv([string]$Fixture, [string]$Destination) {
+        $zip = [IO.Compression.ZipFile]::OpenRead((Get-FixturePath $Fixture))
+        try {
+            $entry = $zip.Entries[0]
+            $target = Join-Path $Destination $entry.Name
+            [IO.Compression.ZipFileExtensions]::ExtractToFile($entry, $target)
+            $target
+        }
+        finally { $zip.Dispose() }
+    }
+
+    # Every property of every row, in order, as text: equal text means equal rows.
+    function ConvertTo-RowText {
+        param([Parameter(ValueFromPipeline)]$Row)
+        process {
+            ($Row.PSObject.Properties | ForEach-Object {
+                $value = $_.Value
+                $type = if ($null -eq $value) { 'null' } else { $value.GetType().Name }
+                '{0}={1}:{2}' -f $_.Name, $type, (ConvertTo-CanonicalString ([string]$value))
+            }) -join ' '
+        }
+    }
+}
+
+AfterAll {
+    Stop-SutroMockServer $server
+}
+
+Describe 'Import-SutroJobResult' {
+    BeforeEach { Invoke-MockControl $server 'reset' | Out-Null }
+
+    Context 'every fixture' {
+        It '<File> imports as its expected rows, JobId <JobId>' -ForEach @(
+            @{ File = 'small.json'; Expected = 'small.jsonl'; JobId = $null }
+            @{ File = 'small.csv.zip'; Expected = 'small.jsonl'; JobId = 'job_12345' }
+            @{ File = 'small.polars.zstd.parquet'; Expected = 'small.jsonl'; JobId = $null }
+            @{ File = 'nasty.json'; Expected = 'nasty.jsonl'; JobId = $null }
+            @{ File = 'nasty.csv.zip'; Expected = 'nasty.csv.jsonl'; JobId = 'job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f' }
+            @{ File = 'nasty.polars.zstd.parquet'; Expected = 'nasty.jsonl'; JobId = $null }
+            @{ File = 'structured.json'; Expected = 'structured.jsonl'; JobId = $null }
+            @{ File = 'structured.csv.zip'; Expected = 'structured.jsonl'; JobId = 'job_structured_001' }
+            @{ File = 'structured.polars.zstd.parquet'; Expected = 'structured.jsonl'; JobId = $null }
+            @{ File = 'reasoning_obj.json'; Expected = 'reasoning_obj.jsonl'; JobId = $null }
+            @{ File = 'reasoning_obj.csv.zip'; Expected = 'reasoning_obj.jsonl'; JobId = 'job_reasoning_obj' }
+            @{ File = 'reasoning_obj.polars.zstd.parquet'; Expected = 'reasoning_obj.jsonl'; JobId = $null }
+            @{ File = 'outputs_only.json'; Expected = 'outputs_only.jsonl'; JobId = $null }
+            @{ File = 'outputs_only.csv.zip'; Expected = 'outputs_only.jsonl'; JobId = 'job_outputs_only' }
+            @{ File = 'outputs_only.duckdb.zstd.jobcol.parquet'; Expected = 'outputs_only.jsonl'; JobId = 'job_outputs_only' }
+        ) {
+            # A Parquet outputs column named after its job is found by -JobId (or a file named after the job).
+            $named = if ($File -like '*.jobcol.parquet') { @{ JobId = $JobId } } else { @{} }
+            $rows = @(Import-SutroJobResult -LiteralPath (Get-FixturePath $File) -Raw @named)
+            ($rows | ConvertTo-CanonicalRows) | Should -BeExactly ([IO.File]::ReadAllText((Get-FixturePath $Expected 'expected')))
+            $rows | ForEach-Object { $_.JobId | Should -Be $JobId }
+            ($rows | ForEach-Object Index) -join ',' | Should -Be ((0..($rows.Count - 1)) -join ',')
+            $rows[0].PSObject.TypeNames[0] | Should -Be 'Sutro.JobResultRow'
+        }
+
+        It 'the CSV inside <Zip>, as a bare .csv named after its job, imports as its expected rows' -ForEach @(
+            @{ Zip = 'small.csv.zip'; Expected = 'small.jsonl'; JobId = 'job_12345' }
+            @{ Zip = 'nasty.csv.zip'; Expected = 'nasty.csv.jsonl'; JobId = 'job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f' }
+            @{ Zip = 'structured.csv.zip'; Expected = 'structured.jsonl'; JobId = 'job_structured_001' }
+            @{ Zip = 'reasoning_obj.csv.zip'; Expected = 'reasoning_obj.jsonl'; JobId = 'job_reasoning_obj' }
+            @{ Zip = 'outputs_only.csv.zip'; Expected = 'outputs_only.jsonl'; JobId = 'job_outputs_only' }
+        ) {
+            $csv = Expand-FixtureCsv $Zip (New-TestFolder "bare-$Zip")
+            $rows = @(Import-SutroJobResult -LiteralPath $csv -Raw)
+            ($rows | ConvertTo-CanonicalRows) | Should -BeExactly ([IO.File]::ReadAllText((Get-FixturePath $Expected 'expected')))
+            $rows | ForEach-Object { $_.JobId | Should -BeExactly $JobId }
+        }
+
+        It 'a bare CSV whose name does not name its outputs column asks for -JobId, then imports with it' {
+            $dir = New-TestFolder 'renamed-csv'
+            $csv = Expand-FixtureCsv 'small.csv.zip' $dir
+            $renamed = Join-Path $dir 'results.csv'
+            Move-Item -LiteralPath $csv -Destination $renamed
+            Import-SutroJobResult $renamed -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ResultDecodeFailed,*'
+            $err[0].TargetObject | Should -Be $renamed
+            $err[0].Exception.Message | Should -Match '-JobId'
+            $rows = @(Import-SutroJobResult $renamed -JobId job_12345 -Raw)
+            ($rows | ConvertTo-CanonicalRows) | Should -BeExactly ([IO.File]::ReadAllText((Get-FixturePath 'small.jsonl' 'expected')))
+            $rows | ForEach-Object { $_.JobId | Should -BeExactly 'job_12345' }
+        }
+
+        It 'a Parquet file whose outputs column names a job it does not name asks for -JobId' {
+            Import-SutroJobResult (Get-FixturePath 'outputs_only.duckdb.zstd.jobcol.parquet') -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ResultDecodeFailed,*'
+            $err[0].TargetObject | Should -Be (Get-FixturePath 'outputs_only.duckdb.zstd.jobcol.parquet')
+            $err[0].Exception.Message | Should -Match "found 'job_outputs_only'.*-JobId"
+        }
+
+        It 'recognises the format from the content: <Fixture> saved as <Name>' -ForEach @(
+            @{ Fixture = 'small.polars.zstd.parquet'; Name = 'results.dat' }
+            @{ Fixture = 'small.json'; Name = 'results.txt' }
+            @{ Fixture = 'small.csv.zip'; Name = 'results' }
+            @{ Fixture = 'small.json'; Name = 'results.csv' }
+            @{ Fixture = 'small.polars.zstd.parquet'; Name = 'results.json' }
+        ) {
+            $file = Join-Path (New-TestFolder "sniff-$Name") $Name
+            Copy-Item -LiteralPath (Get-FixturePath $Fixture) -Destination $file
+            $rows = @(Import-SutroJobResult -LiteralPath $file -Raw)
+            ($rows | ConvertTo-CanonicalRows) | Should -BeExactly ([IO.File]::ReadAllText((Get-FixturePath 'small.jsonl' 'expected')))
+        }
+
+        It '-JobId sets JobId on every row and names the outputs column' {
+            $rows = @(Import-SutroJobResult (Get-FixturePath 'small.json') -JobId 'job_from_runbook')
+            $rows.Count | Should -Be 5
+            $rows | ForEach-Object { $_.JobId | Should -BeExactly 'job_from_runbook' }
+        }
+
+        It 'splits reasoning outputs by default, keeps them with -Raw' {
+            $file = Get-FixturePath 'reasoning_obj.polars.zstd.parquet'
+            $rows = @(Import-SutroJobResult $file)
+            $expected = [IO.File]::ReadAllText((Get-FixturePath 'reasoning_obj.decoded.jsonl' 'expected'))
+            $actual = ($rows | ForEach-Object {
+                    '[' + (ConvertTo-CanonicalString $_.Input) + ',' + (ConvertTo-CanonicalString $_.Output) + ',' +
+                    (ConvertTo-CanonicalString $_.Reasoning) + ',' + (ConvertTo-CanonicalLogprob $_.CumulativeLogprob) + "]`n"
+                }) -join ''
+            $actual | Should -BeExactly $expected
+            (Import-SutroJobResult $file -Raw)[0].PSObject.Properties.Name | Should -Not -Contain 'Reasoning'
+        }
+
+        It 'refuses -Raw with -ExpandOutput' {
+            { Import-SutroJobResult (Get-FixturePath 'small.json') -Raw -ExpandOutput } | Should -Throw -ErrorId 'RawWithExpandOutput,*'
+        }
+    }
+
+    Context 'the same rows as Get-SutroJobResult' {
+        It '<Job> exported as <Extension> imports as the rows Get gives (<Switch>)' -ForEach @(
+            @{ Job = 'job_same_001'; Extension = 'parquet'; Switch = 'Raw' }
+            @{ Job = 'job_same_001'; Extension = 'json'; Switch = 'Raw' }
+            @{ Job = 'job_same_001'; Extension = 'zip'; Switch = 'Raw' }
+            @{ Job = 'job_same_001'; Extension = 'csv'; Switch = 'Raw' }
+            @{ Job = 'job_structured_gen'; Extension = 'parquet'; Switch = 'ExpandOutput' }
+            @{ Job = 'job_structured_gen'; Extension = 'csv'; Switch = 'ExpandOutput' }
+            @{ Job = 'job_reasoning_gen'; Extension = 'json'; Switch = 'None' }
+            @{ Job = 'job_reasoning_gen'; Extension = 'zip'; Switch = 'ExpandOutput' }
+            @{ Job = 'job_12345'; Extension = 'parquet'; Switch = 'None' }
+        ) {
+            $format = @{ parquet = 'Parquet'; json = 'Json'; zip = 'Csv'; csv = 'Csv' }[$Extension]
+            $shape = @{}
+            if ($Switch -ne 'None') { $shape[$Switch] = $true }
+            $file = Join-Path (New-TestFolder "roundtrip-$Job-$Extension") "$Job.$Extension"
+            Export-SutroJobResult $Job $file -IncludeInput -IncludeCumulativeLogprob @common
+            $got = @(Get-SutroJobResult $Job -Format $format -IncludeInput -IncludeCumulativeLogprob @shape @common)
+            $imported = @(Import-SutroJobResult $file -JobId $Job @shape)
+            $imported.Count | Should -Be $got.Count
+            $got.Count | Should -BeGreaterThan 0
+            ($imported | ConvertTo-RowText) -join "`n" | Should -BeExactly (($got | ConvertTo-RowText) -join "`n")
+        }
+
+        It 'a CSV or Parquet file whose outputs column is named after the job gives that JobId without -JobId' {
+            $dir = New-TestFolder 'jobid-from-column'
+            Export-SutroJobResult job_same_001 $dir -Format Csv @common
+            Export-SutroJobResult job_same_001 (Join-Path $dir 'other-name.zip') @common
+            Copy-Item -LiteralPath (Get-FixturePath 'outputs_only.duckdb.zstd.jobcol.parquet') -Destination (Join-Path $dir 'job_outputs_only.parquet')
+            Export-SutroJobResult job_same_001 $dir -Format Json @common
+            (Import-SutroJobResult (Join-Path $dir 'job_same_001.csv'))[0].JobId | Should -BeExactly 'job_same_001'
+            (Import-SutroJobResult (Join-Path $dir 'other-name.zip'))[0].JobId | Should -BeExactly 'job_same_001'
+            (Import-SutroJobResult (Join-Path $dir 'job_outputs_only.parquet'))[0].JobId | Should -BeExactly 'job_outputs_only'
+            (Import-SutroJobResult (Join-Path $dir 'job_same_001.json'))[0].JobId | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'paths' {
+        BeforeAll {
+            $script:dir = New-TestFolder 'paths'
+            foreach ($f in 'small.json', 'small.polars.zstd.parquet', 'outputs_only.json') {
+                Copy-Item -LiteralPath (Get-FixturePath $f) -Destination $dir
+            }
+            Copy-Item -LiteralPath (Get-FixturePath 'small.json') -Destination (Join-Path $dir 'copy[1].json')
+        }
+
+        It 'takes files from Get-ChildItem by property name' {
+            $rows = @(Get-ChildItem -LiteralPath $dir -Filter '*.parquet' | Import-SutroJobResult)
+            $rows.Count | Should -Be 5
+            $rows = @(Get-ChildItem -LiteralPath $dir -Filter 'small*' | Import-SutroJobResult)
+            $rows.Count | Should -Be 10
+        }
+
+        It 'takes path strings from the pipeline, objects with FullName, and Export -PassThru' {
+            @((Join-Path $dir 'small.json'), (Join-Path $dir 'outputs_only.json') | Import-SutroJobResult).Count | Should -Be 11
+            @([pscustomobject]@{ FullName = (Join-Path $dir 'outputs_only.json') } | Import-SutroJobResult).Count | Should -Be 6
+            $out = New-TestFolder 'passthru'
+            @(Export-SutroJobResult job_12345 $out -PassThru @common | Import-SutroJobResult).Count | Should -Be 5
+        }
+
+        It 'expands wildcards in -Path, not in -LiteralPath' {
+            @(Import-SutroJobResult (Join-Path $dir 's*.json')).Count | Should -Be 5
+            @(Import-SutroJobResult -LiteralPath (Join-Path $dir 'copy[1].json')).Count | Should -Be 5
+            @(Import-SutroJobResult -Path (Join-Path $dir 'copy`[1`].json')).Count | Should -Be 5
+        }
+
+        It 'resolves relative paths and PSDrives' {
+            Push-Location $dir
+            try { @(Import-SutroJobResult './small.json').Count | Should -Be 5 }
+            finally { Pop-Location }
+            $null = New-PSDrive -Name SutroIn -PSProvider FileSystem -Root $dir
+            try { @(Import-SutroJobResult 'SutroIn:\outputs_only.json').Count | Should -Be 6 }
+            finally { Remove-PSDrive SutroIn }
+        }
+
+        It 'reports a missing file or a folder, and reads the other files' {
+            $missing = Join-Path $dir 'missing.json'
+            $rows = @(Import-SutroJobResult -LiteralPath $missing, $dir, (Join-Path $dir 'small.json') -ErrorVariable err -ErrorAction SilentlyContinue)
+            $rows.Count | Should -Be 5
+            $err.Count | Should -Be 2
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound,*'
+            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err[0].TargetObject | Should -Be $missing
+            $err[1].FullyQualifiedErrorId | Should -BeLike 'PathIsFolder,*'
+        }
+
+        It 'refuses a path outside the file system' {
+            Import-SutroJobResult -LiteralPath 'Env:\PATH' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFileSystem,*'
+        }
+    }
+
+    Context 'malformed files' {
+        It '<What> is ResultDecodeFailed with the path as target, no rows, and the next file still imports' -ForEach @(
+            @{ What = 'a truncated Parquet file'; Name = 'cut.parquet'; Make = { param($p) $b = [IO.File]::ReadAllBytes((Get-FixturePath 'small.polars.zstd.parquet')); [IO.File]::WriteAllBytes($p, $b[0..999]) } }
+            @{ What = 'a JSON file cut short'; Name = 'cut.json'; Make = { param($p) $t = [IO.File]::ReadAllText((Get-FixturePath 'small.json')); [IO.File]::WriteAllText($p, $t.Substring(0, 200)) } }
+            @{ What = 'JSON arrays of different lengths'; Name = 'uneven.json'; Make = { param($p) [IO.File]::WriteAllText($p, '{"outputs":["a","b"],"inputs":["x"]}') } }
+            @{ What = 'a ZIP holding two files'; Name = 'two.zip'; Make = {
+                    param($p)
+                    $zip = [IO.Compression.ZipFile]::Open($p, 'Create')
+                    foreach ($n in 'a.csv', 'b.csv') { $w = [IO.StreamWriter]::new($zip.CreateEntry($n).Open()); $w.Write("outputs`nx`n"); $w.Dispose() }
+                    $zip.Dispose()
+                } }
+            @{ What = 'a CSV with an unterminated quote'; Name = 'job_q.csv'; Make = { param($p) [IO.File]::WriteAllText($p, "job_q`n`"never closed`n") } }
+            @{ What = 'an empty file'; Name = 'empty.json'; Make = { param($p) [IO.File]::WriteAllBytes($p, [byte[]]@()) } }
+        ) {
+            $bad = Join-Path (New-TestFolder "malformed-$Name") $Name
+            & $Make $bad
+            $rows = @(Import-SutroJobResult -LiteralPath $bad, (Get-FixturePath 'small.json') -ErrorVariable err -ErrorAction SilentlyContinue)
+            $rows.Count | Should -Be 5
+            $rows[0].Output | Should -BeExactly 'The capital of France is Paris.'
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ResultDecodeFailed,*'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $err[0].TargetObject | Should -Be $bad
+        }
+    }
+}
