@@ -262,7 +262,8 @@ Describe 'Export-SutroJobResult' {
             $file = Join-Path $dir $Name
             Set-Content -LiteralPath $file -Value 'old bytes' -NoNewline
             Add-MockFault @{ path = $Fault; cut_after_bytes = 2000 }
-            Export-SutroJobResult $nastyJob $file -Force @common -ErrorVariable err -ErrorAction SilentlyContinue
+            # Retries off: a retry would download the file again and succeed.
+            Export-SutroJobResult $nastyJob $file -Force -MaxRetryCount 0 @common -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'DownloadInterrupted,*'
             $err[0].TargetObject | Should -Be $nastyJob
             Get-Content -LiteralPath $file -Raw | Should -BeExactly 'old bytes'

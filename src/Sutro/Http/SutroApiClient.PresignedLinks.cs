@@ -25,62 +25,22 @@ internal sealed partial class SutroApiClient
     /// </summary>
     public async Task<HttpResponseMessage> GetPresignedAsync(Uri link, long offset, string? ifRange, string jobId, CancellationToken cancellationToken)
     {
-        Uri uri = link;
-        for (int hop = 0; ; hop++)
+        try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Headers.UserAgent.ParseAdd(SutroHttp.UserAgent);
-            if (offset > 0)
+            return await SendOnceAsync(HttpMethod.Get, link, jobId, request =>
             {
-                request.Headers.Range = new RangeHeaderValue(offset, null);
-                if (ifRange is not null)
+                if (offset > 0)
                 {
-                    request.Headers.TryAddWithoutValidation("If-Range", ifRange);
+                    request.Headers.Range = new RangeHeaderValue(offset, null);
+                    if (ifRange is not null)
+                    {
+                        request.Headers.TryAddWithoutValidation("If-Range", ifRange);
+                    }
                 }
-            }
-
-            _verbose($"GET {Describe(uri, toApi: false)}{(offset > 0 ? $", from byte {offset}" : string.Empty)}");
-            HttpResponseMessage response;
-            try
-            {
-                response = await SutroHttp.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw new SutroApiException("ConnectionFailed", ErrorCategory.ConnectionError,
-                    Redact($"Could not reach the results storage at {ApiUrl.Origin(uri)}: {ex.Message} Check the network (a proxy is taken from HTTPS_PROXY/NO_PROXY)."), null, ex);
-            }
-
-            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
-            {
-                response.Dispose();
-                Uri next = location.IsAbsoluteUri ? location : new Uri(uri, location);
-                if (hop >= MaxRedirects)
-                {
-                    throw new SutroApiException("TooManyRedirects", ErrorCategory.InvalidResult, $"The results storage redirected more than {MaxRedirects} times; giving up.");
-                }
-
-                if ((next.Scheme != Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttp) || (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp))
-                {
-                    throw new SutroApiException("InsecureRedirect", ErrorCategory.SecurityError,
-                        $"The results storage redirected to a '{next.Scheme}' URL at {ApiUrl.Origin(next)}; only https (or http from http) is followed.");
-                }
-
-                _verbose($"Redirected to {Describe(next, toApi: false)}");
-                uri = next;
-                continue;
-            }
-
-            if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.PartialContent or HttpStatusCode.RequestedRangeNotSatisfiable)
-            {
-                return response;
-            }
-
-            int status = (int)response.StatusCode;
-            string body = await ReadLimitedAsync(response, cancellationToken).ConfigureAwait(false);
-            string detail = ApiErrors.Detail(Redact(body), response.Content.Headers.ContentType?.MediaType);
-            string reason = response.ReasonPhrase ?? string.Empty;
-            response.Dispose();
+            }, cancellationToken, sendKey: false, accept: status => status == HttpStatusCode.RequestedRangeNotSatisfiable).ConfigureAwait(false);
+        }
+        catch (SutroApiException ex) when (ex.StatusCode is { } status)
+        {
             var category = status switch
             {
                 401 or 403 => ErrorCategory.PermissionDenied,
@@ -89,8 +49,8 @@ internal sealed partial class SutroApiClient
                 _ => ErrorCategory.InvalidResult,
             };
             throw new SutroApiException("ResultsLinkFailed", category,
-                Redact($"The results storage refused the download of job '{jobId}' ({status} {reason}).{(detail.Length > 0 ? $" It said: {detail}" : string.Empty)} Run the command again: it asks for a fresh link."),
-                status);
+                $"The results storage refused the download of job '{jobId}' ({status}). Run the command again: it asks for a fresh link.",
+                status, ex) { RetryAfter = ex.RetryAfter };
         }
     }
 
@@ -100,61 +60,6 @@ internal sealed partial class SutroApiClient
     /// ends early, breaks off or stalls is <c>DownloadInterrupted</c>/<c>DownloadStalled</c>; one that runs
     /// past <paramref name="size"/> is <c>ResultsSizeMismatch</c>. Returns the bytes written.
     /// </summary>
-    public async Task<long> CopyPresignedBodyAsync(HttpResponseMessage response, Stream destination, long start, long size, Action<long, long?> progress, CancellationToken cancellationToken)
-    {
-        long? expected = response.Content.Headers.ContentLength;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
-        long written = 0;
-        try
-        {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            while (true)
-            {
-                idle.CancelAfter(IdleReadTimeout);
-                int read;
-                try
-                {
-                    read = await body.ReadAsync(buffer.AsMemory(), idle.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new SutroApiException("DownloadStalled", ErrorCategory.OperationTimeout,
-                        $"The download stalled: no data for {IdleReadTimeout.TotalSeconds:0} s after {start + written} of {size} bytes.");
-                }
-
-                if (read == 0)
-                {
-                    break;
-                }
-
-                if (start + written + read > size)
-                {
-                    throw new SutroApiException("ResultsSizeMismatch", ErrorCategory.InvalidResult,
-                        $"The results storage sent more than the {size} bytes the Sutro API announced for this file.");
-                }
-
-                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                written += read;
-                progress(start + written, size);
-            }
-        }
-        catch (IOException ex) when (ex is not FileNotFoundException && !cancellationToken.IsCancellationRequested && IsNetwork(ex))
-        {
-            throw new SutroApiException("DownloadInterrupted", ErrorCategory.ConnectionError,
-                Redact($"The download broke off after {start + written} of {size} bytes: {ex.Message}"), null, ex);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        if (expected is { } length && written != length)
-        {
-            throw new SutroApiException("DownloadInterrupted", ErrorCategory.ConnectionError,
-                $"The download ended after {start + written} of {size} bytes.");
-        }
-
-        return written;
-    }
+    public async Task<long> CopyPresignedBodyAsync(HttpResponseMessage response, Stream destination, long start, long size, Action<long, long?> progress, CancellationToken cancellationToken) =>
+        await CopyBodyAsync(response, destination, start, start + response.Content.Headers.ContentLength, progress, cancellationToken, limit: size).ConfigureAwait(false) - start;
 }

@@ -83,11 +83,16 @@ internal sealed partial class SutroApiClient
     }
 
     /// <summary>One try: sends, follows redirects, maps an error answer to a <see cref="SutroApiException"/>.</summary>
-    public async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, Uri uri, string? jobId, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken)
+    /// <param name="sendKey">False for a pre-signed link: it grants access by itself, so the key is
+    /// never sent with it, whatever its origin.</param>
+    /// <param name="accept">An error status the caller handles itself (returned, not thrown).</param>
+    public async Task<HttpResponseMessage> SendOnceAsync(
+        HttpMethod method, Uri uri, string? jobId, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken,
+        bool sendKey = true, Func<HttpStatusCode, bool>? accept = null)
     {
         for (int hop = 0; ; hop++)
         {
-            bool toApi = ApiUrl.Origin(uri) == _origin;
+            bool toApi = sendKey && ApiUrl.Origin(uri) == _origin;
             using var request = new HttpRequestMessage(method, uri);
             request.Headers.UserAgent.ParseAdd(SutroHttp.UserAgent);
             if (toApi)
@@ -142,7 +147,7 @@ internal sealed partial class SutroApiClient
                 continue;
             }
 
-            if (!response.IsSuccessStatusCode)
+            if (!response.IsSuccessStatusCode && !(accept?.Invoke(response.StatusCode) ?? false))
             {
                 string body = await ReadLimitedAsync(response, cancellationToken).ConfigureAwait(false);
                 var error = ApiErrors.FromResponse(response, Redact(body), jobId);
@@ -225,7 +230,13 @@ internal sealed partial class SutroApiClient
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<long> CopyBodyAsync(HttpResponseMessage response, Stream destination, long start, long? expected, Action<long, long?> progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams a response body into <paramref name="destination"/>, which already holds
+    /// <paramref name="start"/> bytes; the whole file should be <paramref name="expected"/> bytes. A body
+    /// that ends early, breaks off or stalls is <c>DownloadInterrupted</c>/<c>DownloadStalled</c>; one that
+    /// runs past <paramref name="limit"/> is <c>ResultsSizeMismatch</c>. Returns the file's size so far.
+    /// </summary>
+    internal async Task<long> CopyBodyAsync(HttpResponseMessage response, Stream destination, long start, long? expected, Action<long, long?> progress, CancellationToken cancellationToken, long? limit = null)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
         long total = start;
@@ -250,6 +261,12 @@ internal sealed partial class SutroApiClient
                 if (read == 0)
                 {
                     break;
+                }
+
+                if (total + read > limit)
+                {
+                    throw new SutroApiException("ResultsSizeMismatch", ErrorCategory.InvalidResult,
+                        $"The server sent more than the {limit} bytes announced for this file.");
                 }
 
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
