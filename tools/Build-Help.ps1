@@ -110,6 +110,8 @@ function Test-PageAgainstCommand($Command, $Page) {
         Test-YamlBlock $Command $p $doc $file
     }
     foreach ($name in $Page.Parameters.Keys) {
+        # A page may describe a common parameter (platyPS writes -ProgressAction); Get-Help covers those itself.
+        if ($name -in [System.Management.Automation.Cmdlet]::CommonParameters) { continue }
         if ($name -notin $Command.Parameters.Name) {
             "$file`: documents -$name, which $($Command.Name) does not have. Delete the section, or rename it to the parameter it meant."
         }
