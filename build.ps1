@@ -8,13 +8,17 @@
         dotnet pwsh ./build.ps1 -Task Demo
         dotnet pwsh ./build.ps1 -Task Test
     Tasks:
-      Build   assembles the importable module in output/Sutro/<version>/.
-      Test    builds, runs xunit and Pester, prints 'Tests: N passed, N failed, N skipped' last.
+      Build   assembles the importable module in output/Sutro/<version>/: the assemblies, the manifest
+              (with ReleaseNotes taken from CHANGELOG.md), the format file and the help compiled from
+              docs/en-US/ (fails if the help does not match the cmdlets).
+      Test    builds and packages, runs xunit and Pester, prints 'Tests: N passed, N failed, N skipped' last.
       Demo    builds, starts the mock Sutro server and runs a realistic pipeline against it.
+      Package builds, then writes output/Sutro.<version>.nupkg, which Install-PSResource installs from a
+              local file repository (Register-PSResourceRepository -Uri <folder>).
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
     [string]$Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -27,6 +31,7 @@ $root = $PSScriptRoot
 $manifest = Import-PowerShellDataFile -LiteralPath (Join-Path $root 'Sutro.psd1')
 $version = $manifest.ModuleVersion
 $moduleDir = Join-Path $root 'output' 'Sutro' $version
+$packagePath = Join-Path $root 'output' "Sutro.$version.nupkg"
 
 function Invoke-Dotnet {
     # A simple function (not advanced), so dotnet's own switches such as -v:quiet pass through untouched.
@@ -48,7 +53,53 @@ function Invoke-Build {
     Get-ChildItem -LiteralPath (Join-Path $root 'src' 'Sutro' 'bin' $Configuration 'net8.0') -Filter '*.dll' |
         Where-Object Name -NotIn 'System.Management.Automation.dll' |
         Copy-Item -Destination $bin
+    Set-ReleaseNote -Manifest (Join-Path $moduleDir 'Sutro.psd1')
+    & (Join-Path $root 'tools' 'Build-Help.ps1') -ModulePath (Join-Path $moduleDir 'Sutro.psd1') `
+        -DocsPath (Join-Path $root 'docs' 'en-US') -OutputPath (Join-Path $moduleDir 'en-US')
     Write-Host "Built module: $moduleDir"
+}
+
+function Get-ReleaseNote {
+    # The CHANGELOG.md section of this version: the lines under '## <version>' up to the next '## '.
+    $lines = Get-Content -LiteralPath (Join-Path $root 'CHANGELOG.md')
+    $start = -1
+    for ($i = 0; $i -lt $lines.Count; $i++) {
+        if ($lines[$i] -match "^##\s+$([regex]::Escape($version))(\s|$)") { $start = $i + 1; break }
+    }
+    if ($start -lt 0) { throw "CHANGELOG.md has no '## $version' section; add one for this version." }
+    $section = for ($i = $start; $i -lt $lines.Count -and $lines[$i] -notmatch '^##\s'; $i++) { $lines[$i] }
+    $text = ($section -join "`n").Trim()
+    if (-not $text) { throw "The '## $version' section of CHANGELOG.md is empty." }
+    $text
+}
+
+function Set-ReleaseNote([string]$Manifest) {
+    # Fills PrivateData.PSData.ReleaseNotes of the built manifest (what a gallery page shows) from CHANGELOG.md.
+    $text = [System.IO.File]::ReadAllText($Manifest)
+    $pattern = "(?m)^(\s*)ReleaseNotes(\s*)=\s*'(?:[^']|'')*'"
+    if ($text -notmatch $pattern) { throw "Sutro.psd1 must hold ReleaseNotes as one single-quoted string for the build to fill it." }
+    $literal = "'" + ((Get-ReleaseNote) -replace "'", "''") + "'"
+    $text = [regex]::Replace($text, $pattern, { param($m) "$($m.Groups[1].Value)ReleaseNotes$($m.Groups[2].Value)= $literal" })
+    [System.IO.File]::WriteAllText($Manifest, $text, [System.Text.UTF8Encoding]::new($false))
+    $null = Test-ModuleManifest -Path $Manifest
+}
+
+function Invoke-Package {
+    Invoke-Build
+    # Compress-PSResource (PSResourceGet, shipped with PowerShell 7.4+) writes the .nuspec from the manifest
+    # and packs the module folder, offline.
+    $staging = Join-Path ([System.IO.Path]::GetTempPath()) "sutro-package-$([guid]::NewGuid().ToString('n'))"
+    New-Item -ItemType Directory -Path $staging | Out-Null
+    try {
+        Compress-PSResource -Path $moduleDir -DestinationPath $staging
+        $built = Get-ChildItem -LiteralPath $staging -Filter '*.nupkg' | Select-Object -First 1
+        if (-not $built) { throw "Compress-PSResource wrote no package." }
+        Move-Item -LiteralPath $built.FullName -Destination $packagePath -Force
+    }
+    finally {
+        Remove-Item -LiteralPath $staging -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    Write-Host "Package: $packagePath"
 }
 
 function Get-NuGetPackageRoot {
@@ -58,7 +109,7 @@ function Get-NuGetPackageRoot {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    Invoke-Package
     $results = Join-Path $root 'output' 'test-results'
     if (Test-Path -LiteralPath $results) { Remove-Item -LiteralPath $results -Recurse -Force }
     New-Item -ItemType Directory -Path $results -Force | Out-Null
@@ -85,7 +136,7 @@ function Invoke-Test {
     $pester = Join-Path (Get-NuGetPackageRoot) 'pester' '5.7.1' 'tools' 'Pester.psd1'
     $summary = Join-Path $results 'pester-summary.json'
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests' 'Invoke-PesterSuite.ps1') `
-        -PesterPath $pester -ModulePath (Join-Path $moduleDir 'Sutro.psd1') -SummaryPath $summary
+        -PesterPath $pester -ModulePath (Join-Path $moduleDir 'Sutro.psd1') -PackagePath $packagePath -SummaryPath $summary
     $pesterCounts = @{ Passed = 0; Failed = 1; Skipped = 0 }
     if (Test-Path -LiteralPath $summary) {
         $s = Get-Content -LiteralPath $summary -Raw | ConvertFrom-Json
@@ -111,4 +162,5 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
+    'Package' { Invoke-Package }
 }

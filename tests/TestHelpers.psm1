@@ -114,5 +114,64 @@ function Get-FixturePath {
     Join-Path $script:RepoRoot 'tests' 'fixtures' $Kind $Name
 }
 
+function Invoke-ChildPwsh {
+    <#
+    .SYNOPSIS
+        Runs a script in a fresh pwsh (the one running the tests, -NoProfile -NonInteractive) and returns
+        its exit code and the text it wrote to standard output and standard error. -Environment sets
+        variables of the child (a $null value removes one).
+    #>
+    param(
+        [Parameter(Mandatory)][string]$Command,
+        [hashtable]$Environment = @{},
+        [string]$WorkingDirectory = (Get-Location -PSProvider FileSystem).ProviderPath,
+        [int]$TimeoutSeconds = 300
+    )
+    $apphost = Join-Path $PSHOME $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
+    $info = if (Test-Path -LiteralPath $apphost) { [System.Diagnostics.ProcessStartInfo]::new($apphost) }
+    else {
+        $i = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        $i.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
+        $i
+    }
+    # Text, not CLIXML, on both streams, and no colour codes, so failures read well in test output.
+    foreach ($a in '-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($Command))) {
+        $info.ArgumentList.Add($a)
+    }
+    $info.WorkingDirectory = $WorkingDirectory
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.RedirectStandardInput = $true
+    $info.UseShellExecute = $false
+    $info.Environment['POWERSHELL_TELEMETRY_OPTOUT'] = '1'
+    $info.Environment['POWERSHELL_UPDATECHECK'] = 'Off'
+    $info.Environment['NO_COLOR'] = '1'
+    foreach ($key in $Environment.Keys) {
+        if ($null -eq $Environment[$key]) { [void]$info.Environment.Remove($key) } else { $info.Environment[$key] = [string]$Environment[$key] }
+    }
+    $process = [System.Diagnostics.Process]::Start($info)
+    try {
+        $process.StandardInput.Close()
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "The child pwsh did not finish within $TimeoutSeconds s."
+        }
+        $process.WaitForExit()
+        [pscustomobject]@{ ExitCode = $process.ExitCode; StdOut = $stdout.Result; StdErr = $stderr.Result }
+    }
+    finally {
+        $process.Dispose()
+    }
+}
+
+function ConvertTo-PowerShellLiteral {
+    <# A single-quoted PowerShell string literal of a value, to splice paths and URLs into a child's script. #>
+    param([Parameter(Mandatory)][AllowEmptyString()][string]$Value)
+    "'" + ($Value -replace "'", "''") + "'"
+}
+
 Export-ModuleMember -Function Start-SutroMockServer, Stop-SutroMockServer, Invoke-MockControl,
-    ConvertTo-CanonicalString, ConvertTo-CanonicalLogprob, ConvertTo-CanonicalRows, Get-FixturePath
+    ConvertTo-CanonicalString, ConvertTo-CanonicalLogprob, ConvertTo-CanonicalRows, Get-FixturePath,
+    Invoke-ChildPwsh, ConvertTo-PowerShellLiteral
