@@ -1,48 +1,59 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Text.Json;
 
 namespace Sutro.Settings;
 
 /// <summary>
 /// Finds the API URL and key, highest first: the call's -ApiUrl/-ApiKey; the session connection
 /// (Connect-Sutro); the environment pair SUTRO_API_URL + SUTRO_API_KEY (if either is set, both come
-/// from there); ~/.sutro/config.json (api_url, else base_url; api_key). A key is used only with
-/// the URL it was configured with.
+/// from there); ~/.sutro/config.json (api_url, else base_url; api_key). With no URL anywhere, the
+/// central host. A key is used only with the URL it was configured with.
 /// </summary>
 public static class SettingsResolver
 {
+    internal const string ParameterSource = "-ApiUrl/-ApiKey";
+    internal const string SessionSource = "Connect-Sutro";
+    internal const string EnvironmentSource = "the environment (SUTRO_API_URL, SUTRO_API_KEY)";
+
     private sealed record Source(string Name, Uri? Url, string? Key);
 
-    /// <summary>The connection made by Connect-Sutro for this PowerShell session, if any.</summary>
+    /// <summary>
+    /// The connection made by Connect-Sutro, kept for this PowerShell process (its runspaces share it,
+    /// so ForEach-Object -Parallel sees it too) until Disconnect-Sutro.
+    /// </summary>
     public static SutroEndpoint? SessionConnection { get; set; }
 
-    public static string ConfigPath =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".sutro", "config.json");
+    public static string ConfigPath => SutroConfigFile.DefaultPath;
 
-    public static SutroEndpoint Resolve(string? apiUrl, string? apiKey)
+    public static SutroEndpoint Resolve(string? apiUrl, string? apiKey) =>
+        Resolve(apiUrl, apiKey, SessionConnection, Environment.GetEnvironmentVariable, ConfigPath);
+
+    /// <summary>The resolution itself, with every input given (so it can be tested without touching the process).</summary>
+    internal static SutroEndpoint Resolve(string? apiUrl, string? apiKey, SutroEndpoint? session, Func<string, string?> environment, string configPath)
     {
         var sources = new List<Source>();
-        Uri? explicitUrl = apiUrl is null ? null : ApiUrl.Normalize(apiUrl);
-        sources.Add(new Source("-ApiUrl/-ApiKey", explicitUrl, string.IsNullOrEmpty(apiKey) ? null : apiKey));
-        if (SessionConnection is { } session)
+        Uri? explicitUrl = apiUrl is null ? null : Checked(apiUrl, "-ApiUrl");
+        sources.Add(new Source(ParameterSource, explicitUrl, string.IsNullOrEmpty(apiKey) ? null : apiKey));
+        if (session is not null)
         {
-            sources.Add(new Source("Connect-Sutro", session.BaseUri, session.Key));
+            sources.Add(new Source(SessionSource, session.BaseUri, session.Key));
         }
 
-        string? envUrl = Environment.GetEnvironmentVariable("SUTRO_API_URL");
-        string? envKey = Environment.GetEnvironmentVariable("SUTRO_API_KEY");
+        string? envUrl = environment("SUTRO_API_URL");
+        string? envKey = environment("SUTRO_API_KEY");
         if (!string.IsNullOrEmpty(envUrl) || !string.IsNullOrEmpty(envKey))
         {
             sources.Add(new Source(
-                "the environment (SUTRO_API_URL, SUTRO_API_KEY)",
-                string.IsNullOrEmpty(envUrl) ? ApiUrl.CentralHost : Checked(envUrl, "SUTRO_API_URL"),
+                EnvironmentSource,
+                string.IsNullOrEmpty(envUrl) ? null : Checked(envUrl, "SUTRO_API_URL"),
                 string.IsNullOrEmpty(envKey) ? null : envKey));
         }
-        else if (ReadConfig() is { } config)
+        else if (SutroConfigFile.Read(configPath) is { } config)
         {
-            sources.Add(config);
+            sources.Add(new Source(
+                configPath,
+                config.Url is null ? null : Checked(config.Url, configPath),
+                config.Key));
         }
 
         // The URL: the first source that names one, else the central host. An explicit key with no
@@ -55,15 +66,19 @@ public static class SettingsResolver
 
         foreach (var source in sources)
         {
-            if (source.Key is not null && SameEndpoint(source.Url ?? ApiUrl.CentralHost, url))
+            if (source.Key is not null && ApiUrl.SameEndpoint(source.Url ?? ApiUrl.CentralHost, url))
             {
                 return new SutroEndpoint(url, source.Key, source.Name);
             }
         }
 
         throw new SettingsException(
-            $"No Sutro API key was found for {url}. Looked at: -ApiKey; a Connect-Sutro connection; the environment variables SUTRO_API_URL and SUTRO_API_KEY; the file {ConfigPath}. " +
-            "A key is only used with the URL it was configured for. Run Connect-Sutro -ApiUrl <url> -ApiKey <key> [-Save], or set both environment variables.");
+            $"No Sutro API key was found for {url}. Looked at: -ApiKey; a Connect-Sutro connection; the environment variables SUTRO_API_URL and SUTRO_API_KEY; the file {configPath}. " +
+            "A key is only used with the URL it was configured for. Run Connect-Sutro -ApiUrl <url> -ApiKey <key> [-Save], or set both environment variables.",
+            "ApiKeyNotFound")
+        {
+            ApiUrl = url,
+        };
     }
 
     private static Uri? FirstUrl(List<Source> sources)
@@ -79,8 +94,6 @@ public static class SettingsResolver
         return null;
     }
 
-    private static bool SameEndpoint(Uri a, Uri b) => Uri.Compare(a, b, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
-
     private static Uri Checked(string url, string origin)
     {
         try
@@ -92,37 +105,22 @@ public static class SettingsResolver
             throw new SettingsException($"{origin}: {ex.Message}");
         }
     }
-
-    private static Source? ReadConfig()
-    {
-        string path = ConfigPath;
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            var root = document.RootElement;
-            string? url = StringProperty(root, "api_url") ?? StringProperty(root, "base_url");
-            string? key = StringProperty(root, "api_key");
-            return new Source(path, string.IsNullOrEmpty(url) ? ApiUrl.CentralHost : Checked(url, path), string.IsNullOrEmpty(key) ? null : key);
-        }
-        catch (JsonException ex)
-        {
-            throw new SettingsException($"The settings file {path} is not valid JSON ({ex.Message}). Fix it, or run Connect-Sutro -Save to rewrite it.");
-        }
-    }
-
-    private static string? StringProperty(JsonElement root, string name) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
 
-/// <summary>Settings that cannot be used: no key, a refused URL, an unreadable settings file.</summary>
+/// <summary>Settings that cannot be used: no key (ApiKeyNotFound), a refused URL, an unreadable settings file (SettingsInvalid).</summary>
 public sealed class SettingsException : Exception
 {
-    public SettingsException(string message) : base(message)
+    public SettingsException(string message, string errorId = "SettingsInvalid") : base(message)
     {
+        ErrorId = errorId;
     }
+
+    /// <summary>The stable id of the error record: ApiKeyNotFound or SettingsInvalid.</summary>
+    public string ErrorId { get; }
+
+    /// <summary>The URL no key was found for (ApiKeyNotFound only).</summary>
+    public Uri? ApiUrl { get; init; }
+
+    /// <summary>True when the settings are usable but hold no key for the URL.</summary>
+    public bool IsMissingKey => ErrorId == "ApiKeyNotFound";
 }
