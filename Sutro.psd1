@@ -11,7 +11,14 @@
     FormatsToProcess     = @('Sutro.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
+        'Connect-Sutro'
+        'Disconnect-Sutro'
+        'Get-SutroJob'
         'Get-SutroJobResult'
+        'Get-SutroQuota'
+        'Stop-SutroJob'
+        'Test-SutroConnection'
+        'Wait-SutroJob'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -175,6 +175,19 @@ public class SettingsResolverTests : IDisposable
         }
     }
 
+    [Fact]
+    public void ABrokenConfigFileDoesNotMatterWhileAHigherSourceAnswers()
+    {
+        Config("{ not json");
+        _session = Endpoint("https://session.example.com", "sk_session");
+        Assert.Equal("sk_session", Resolve().Key);
+
+        _session = null;
+        _env["SUTRO_API_URL"] = "https://env.example.com";
+        _env["SUTRO_API_KEY"] = "sk_env";
+        Assert.Equal("sk_env", Resolve().Key);
+    }
+
     [Theory]
     [InlineData("SUTRO_API_URL", "http://deploy.example.com", "plain http")]
     [InlineData("SUTRO_API_URL", "https://deploy.example.com?x=1", "query")]

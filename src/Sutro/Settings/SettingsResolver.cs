@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Sutro.Settings;
 
@@ -31,40 +32,45 @@ public static class SettingsResolver
     /// <summary>The resolution itself, with every input given (so it can be tested without touching the process).</summary>
     internal static SutroEndpoint Resolve(string? apiUrl, string? apiKey, SutroEndpoint? session, Func<string, string?> environment, string configPath)
     {
-        var sources = new List<Source>();
         Uri? explicitUrl = apiUrl is null ? null : Checked(apiUrl, "-ApiUrl");
-        sources.Add(new Source(ParameterSource, explicitUrl, string.IsNullOrEmpty(apiKey) ? null : apiKey));
-        if (session is not null)
+        string? explicitKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
+
+        // The sources below the call's own, read only when reached (a broken settings file does not
+        // matter while Connect-Sutro or the environment answers first), and each read once.
+        var config = new Lazy<Source?>(() => SutroConfigFile.Read(configPath) is { } saved
+            ? new Source(configPath, saved.Url is null ? null : Checked(saved.Url, configPath), saved.Key)
+            : null);
+        IEnumerable<Source> Lower()
         {
-            sources.Add(new Source(SessionSource, session.BaseUri, session.Key));
+            if (session is not null)
+            {
+                yield return new Source(SessionSource, session.BaseUri, session.Key);
+            }
+
+            string? envUrl = environment("SUTRO_API_URL");
+            string? envKey = environment("SUTRO_API_KEY");
+            if (!string.IsNullOrEmpty(envUrl) || !string.IsNullOrEmpty(envKey))
+            {
+                yield return new Source(
+                    EnvironmentSource,
+                    string.IsNullOrEmpty(envUrl) ? null : Checked(envUrl, "SUTRO_API_URL"),
+                    string.IsNullOrEmpty(envKey) ? null : envKey);
+            }
+            else if (config.Value is { } saved)
+            {
+                yield return saved;
+            }
         }
 
-        string? envUrl = environment("SUTRO_API_URL");
-        string? envKey = environment("SUTRO_API_KEY");
-        if (!string.IsNullOrEmpty(envUrl) || !string.IsNullOrEmpty(envKey))
+        // The URL: the call's, else the first source that names one, else the central host. A key
+        // given with the call goes with that URL: the caller chose to send it there.
+        Uri url = explicitUrl ?? Lower().Select(source => source.Url).FirstOrDefault(found => found is not null) ?? ApiUrl.CentralHost;
+        if (explicitKey is not null)
         {
-            sources.Add(new Source(
-                EnvironmentSource,
-                string.IsNullOrEmpty(envUrl) ? null : Checked(envUrl, "SUTRO_API_URL"),
-                string.IsNullOrEmpty(envKey) ? null : envKey));
-        }
-        else if (SutroConfigFile.Read(configPath) is { } config)
-        {
-            sources.Add(new Source(
-                configPath,
-                config.Url is null ? null : Checked(config.Url, configPath),
-                config.Key));
+            return new SutroEndpoint(url, explicitKey, ParameterSource);
         }
 
-        // The URL: the first source that names one, else the central host. An explicit key with no
-        // explicit URL goes with that URL: the caller chose to send it there.
-        Uri url = explicitUrl ?? FirstUrl(sources) ?? ApiUrl.CentralHost;
-        if (sources[0].Key is { } givenKey)
-        {
-            return new SutroEndpoint(url, givenKey, sources[0].Name);
-        }
-
-        foreach (var source in sources)
+        foreach (var source in Lower())
         {
             if (source.Key is not null && ApiUrl.SameEndpoint(source.Url ?? ApiUrl.CentralHost, url))
             {
@@ -79,19 +85,6 @@ public static class SettingsResolver
         {
             ApiUrl = url,
         };
-    }
-
-    private static Uri? FirstUrl(List<Source> sources)
-    {
-        foreach (var source in sources)
-        {
-            if (source.Url is not null)
-            {
-                return source.Url;
-            }
-        }
-
-        return null;
     }
 
     private static Uri Checked(string url, string origin)
