@@ -112,9 +112,14 @@ internal sealed class JobWaiter
         {
             await _api.StreamProgressAsync(jobId, rowsDone, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            // Progress is a nicety: without it the bar shows the status and the time waited.
+            // The wait is over (or was stopped): the stream is abandoned, however the read ended.
+        }
+        catch (Exception ex)
+        {
+            // Progress is a nicety: whatever goes wrong with it, the wait goes on and the bar shows
+            // the status and the time waited.
             _verbose($"Job {jobId}: no row progress ({ex.Message}).");
         }
     }
