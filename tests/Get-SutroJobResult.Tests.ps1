@@ -228,11 +228,17 @@ Describe 'Get-SutroJobResult -Wait' {
         finally { $window.SetValue($null, $saved) }
     }
 
-    It 'without -Wait, does not retry "not ready"' {
+    It 'without -Wait, retries "not ready" only for a job that job-status says has succeeded' {
         Add-MockJob @{ job_id = 'job_lagging'; statuses = @('SUCCEEDED'); results_not_ready_times = 1; rows = $lifecycleRows }
-        Get-SutroJobResult job_lagging @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        (Get-SutroJobResult job_lagging -PollIntervalSec 0.1 @common).Output | Should -Be @('Blue', 'Mars')
+        $log = Get-MockRequest $server
+        $log.path | Should -Be @('/v1/jobs/job_lagging/results', '/v1/job-status/job_lagging', '/v1/jobs/job_lagging/results')
+        $log.status | Should -Be @(409, 200, 200)
+
+        Invoke-MockControl $server 'reset' | Out-Null
+        Get-SutroJobResult job_running_001 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'JobNotComplete,Sutro.Commands.GetSutroJobResultCommand'
-        (Get-MockRequest $server -Path '*/results').Count | Should -Be 1
+        (Get-MockRequest $server).path | Should -Be @('/v1/jobs/job_running_001/results', '/v1/job-status/job_running_001')
     }
 
     It 'a failed job is JobFailed and no results are asked for; the next job still runs' {

@@ -182,7 +182,7 @@ Describe 'The job lifecycle pipeline' {
         Connect-Sutro $server.Url $server.Key
         $csv = Join-Path $settings.Home 'out.csv'
 
-        Get-SutroJob -Status Running | Wait-SutroJob -PollIntervalSec 0.1 | Get-SutroJobResult -Wait -PollIntervalSec 0.1 -IncludeInput -IncludeCumulativeLogprob |
+        Get-SutroJob -Status Running | Wait-SutroJob -PollIntervalSec 0.1 | Get-SutroJobResult -PollIntervalSec 0.1 -IncludeInput -IncludeCumulativeLogprob |
             Export-Csv $csv -Encoding utf8BOM
 
         $expected = @(

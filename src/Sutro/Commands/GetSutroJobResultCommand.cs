@@ -52,7 +52,7 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int TimeoutSec { get; set; }
 
-    /// <summary>With -Wait: seconds between two status checks (default 5).</summary>
+    /// <summary>Seconds between two status checks with -Wait, and between two tries of results that are not ready yet (default 5).</summary>
     [Parameter]
     [ValidateRange(0.1, 3600)]
     public double PollIntervalSec { get; set; } = 5;
@@ -99,9 +99,11 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
         var progress = new ByteProgress(ProgressId, $"Downloading results of job {jobId}", QueueProgress);
         RunAsync(async token =>
         {
-            // After a wait, the results of a job that just succeeded may lag behind its status:
-            // "not ready" answers are retried for a while.
-            long notReadySince = Stopwatch.GetTimestamp();
+            // Right after a job reports SUCCEEDED its results may still be missing for a while: a
+            // "not ready" answer for a job known to have succeeded (after -Wait, or as job-status
+            // says) is retried for up to ResultsReadiness.Window.
+            bool succeeded = Wait;
+            long firstTry = Stopwatch.GetTimestamp();
             while (true)
             {
                 try
@@ -109,10 +111,21 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
                     await using var file = download.OpenWrite();
                     return await client.DownloadAsync(relative, jobId, file, progress.Report, token).ConfigureAwait(false);
                 }
-                catch (SutroApiException ex) when (Wait && ResultsReadiness.IsNotReady(ex) && Stopwatch.GetElapsedTime(notReadySince) < ResultsReadiness.Window)
+                catch (SutroApiException ex) when (ResultsReadiness.IsNotReady(ex) && Stopwatch.GetElapsedTime(firstTry) < ResultsReadiness.Window)
                 {
-                    QueueVerbose($"Job {jobId}: results not ready yet ({ex.StatusCode}); trying again.");
                     File.Delete(download.Path);
+                    if (!succeeded)
+                    {
+                        JobStatusAnswer answer = await new JobsApi(client).GetStatusAsync(jobId, token).ConfigureAwait(false);
+                        if (answer.Status != JobStatus.Succeeded)
+                        {
+                            throw;
+                        }
+
+                        succeeded = true;
+                    }
+
+                    QueueVerbose($"Job {jobId} has succeeded but its results are not ready yet ({ex.StatusCode}); trying again.");
                     await Task.Delay(TimeSpan.FromSeconds(Math.Min(PollIntervalSec, 5)), token).ConfigureAwait(false);
                 }
             }
