@@ -38,8 +38,10 @@ public sealed class JobIdCompleter : IArgumentCompleter
         {
             jobs = Jobs(Text(fakeBoundParameters, "ApiUrl"), Text(fakeBoundParameters, "ApiKey"));
         }
-        catch (Exception ex) when (ex is SutroApiException or SettingsException or OperationCanceledException or ArgumentException or AggregateException)
+        catch (Exception)
         {
+            // Completion never fails: whatever went wrong (no settings, API down, a slow answer),
+            // it offers nothing and the user types the id.
             return Array.Empty<CompletionResult>();
         }
 

@@ -28,7 +28,7 @@ internal sealed class JobWaiter
         _pollInterval = pollInterval;
         _deadline = deadline;
         _progress = progress;
-        _verbose = verbose;
+        _verbose = message => verbose(api.Client.Redact(message));
     }
 
     public async Task<Job> WaitAsync(string jobId, CancellationToken cancellationToken)
@@ -100,7 +100,7 @@ internal sealed class JobWaiter
         return status switch
         {
             JobStatus.Succeeded => job,
-            JobStatus.Failed => throw Failed(job, last),
+            JobStatus.Failed => throw Failed(job, last, _api.Client.Redact),
             _ => throw new SutroJobException("JobCancelled", ErrorCategory.OperationStopped,
                 $"Job {Describe(job)} was cancelled, so it has no results. Submit it again if you still need it.", job.JobId, job),
         };
@@ -130,13 +130,13 @@ internal sealed class JobWaiter
             "The job keeps running on the server (waiting never cancels a job). Wait again with Wait-SutroJob, or cancel it with Stop-SutroJob.",
             job.JobId, job with { Status = status });
 
-    private static SutroJobException Failed(Job job, JobStatusAnswer? answer)
+    private static SutroJobException Failed(Job job, JobStatusAnswer? answer, Func<string, string> redact)
     {
         string? reason = answer?.FailureReason ?? job.FailureReason;
         string? context = answer?.FailureReason is not null ? answer.FailureContext : job.FailureContext;
         string why = reason is null ? "the API gave no reason" : context is null ? reason : $"{reason} ({context})";
         return new SutroJobException("JobFailed", ErrorCategory.InvalidResult,
-            $"Job {Describe(job)} failed: {why}. It has no results; fix the cause and submit it again.", job.JobId, job);
+            redact($"Job {Describe(job)} failed: {why}. It has no results; fix the cause and submit it again."), job.JobId, job);
     }
 
     private static string Describe(Job job) => string.IsNullOrEmpty(job.Name) ? $"'{job.JobId}'" : $"'{job.JobId}' ({job.Name})";
