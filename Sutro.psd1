@@ -11,9 +11,16 @@
     FormatsToProcess     = @('Sutro.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
+        'Connect-Sutro'
+        'Disconnect-Sutro'
         'Export-SutroJobResult'
+        'Get-SutroJob'
         'Get-SutroJobResult'
+        'Get-SutroQuota'
         'Import-SutroJobResult'
+        'Stop-SutroJob'
+        'Test-SutroConnection'
+        'Wait-SutroJob'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     The module's main job, against the built-in mock Sutro server: fetch a finished job's results
-    and filter them in the pipeline, as an ops engineer would.
+    and filter them in the pipeline, list jobs, and wait for one to finish, as an ops engineer would.
 #>
 param([Parameter(Mandatory)][string]$ModulePath)
 $ErrorActionPreference = 'Stop'
@@ -24,6 +24,13 @@ try {
     Get-SutroJobResult job_demo_001 -Format Csv |
         Group-Object { ($_.Output -split ':')[0] } | Sort-Object Count -Descending |
         Format-Table Count, Name | Out-Host
+
+    Write-Host '> Get-SutroJob -First 5'
+    Get-SutroJob -First 5 | Format-Table | Out-String -Width 120 | Out-Host
+
+    Write-Host '> Get-SutroJob -Status Queued | Wait-SutroJob -PollIntervalSec 1 | Get-SutroJobResult -IncludeInput | Format-Table JobId, Index, Output, Input'
+    Get-SutroJob -Status Queued | Wait-SutroJob -PollIntervalSec 1 | Get-SutroJobResult -IncludeInput |
+        Format-Table JobId, Index, Output, Input | Out-Host
 }
 finally {
     Stop-SutroMockServer $server

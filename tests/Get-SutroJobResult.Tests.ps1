@@ -196,3 +196,69 @@ Describe 'Get-SutroJobResult' {
         }
     }
 }
+
+Describe 'Get-SutroJobResult -Wait' {
+    BeforeAll {
+        $script:sutro = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Sutro' }
+        $script:window = $sutro.GetType('Sutro.Jobs.ResultsReadiness').GetProperty('Window', [Reflection.BindingFlags]'Static, NonPublic')
+        $script:lifecycleRows = @(
+            @{ input = 'Name a primary colour.'; output = 'Blue'; logprob = -0.75 }
+            @{ input = 'Name a planet.'; output = 'Mars'; logprob = -1.25 }
+        )
+    }
+
+    BeforeEach { Invoke-MockControl $server 'reset' | Out-Null }
+
+    It 'waits for the job to succeed, then fetches its results' {
+        $rows = Get-SutroJobResult job_lifecycle_001 -Wait -PollIntervalSec 0.1 -IncludeInput -IncludeCumulativeLogprob @common
+        ($rows | ForEach-Object { "$($_.Index)|$($_.Input)|$($_.Output)|$($_.CumulativeLogprob)" }) |
+            Should -Be @('0|Name a primary colour.|Blue|-0.75', '1|Name a planet.|Mars|-1.25', '2|Name a prime number.|7|-0.5')
+        (Get-MockRequest $server -Path '*/results').status | Should -Be @(200)
+    }
+
+    It 'retries results that are not ready right after SUCCEEDED' {
+        Add-MockJob @{ job_id = 'job_lagging'; statuses = @('QUEUED', 'RUNNING', 'SUCCEEDED'); results_not_ready_times = 2; rows = $lifecycleRows }
+        $rows = Get-SutroJobResult job_lagging -Wait -PollIntervalSec 0.1 @common
+        $rows.Output | Should -Be @('Blue', 'Mars')
+        (Get-MockRequest $server -Path '*/results').status | Should -Be @(409, 409, 200)
+    }
+
+    It 'gives up on results that stay not ready after the readiness window' {
+        $saved = $window.GetValue($null)
+        $window.SetValue($null, [TimeSpan]::FromSeconds(0.5))
+        try {
+            Add-MockJob @{ job_id = 'job_never_ready'; statuses = @('SUCCEEDED'); results_not_ready_times = 1000; rows = $lifecycleRows }
+            Get-SutroJobResult job_never_ready -Wait -PollIntervalSec 0.1 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeExactly 'JobNotComplete,Sutro.Commands.GetSutroJobResultCommand'
+            (Get-MockRequest $server -Path '*/results').Count | Should -BeGreaterThan 1
+        }
+        finally { $window.SetValue($null, $saved) }
+    }
+
+    It 'without -Wait, retries "not ready" only for a job that job-status says has succeeded' {
+        Add-MockJob @{ job_id = 'job_lagging'; statuses = @('SUCCEEDED'); results_not_ready_times = 1; rows = $lifecycleRows }
+        (Get-SutroJobResult job_lagging -PollIntervalSec 0.1 @common).Output | Should -Be @('Blue', 'Mars')
+        $log = Get-MockRequest $server
+        $log.path | Should -Be @('/v1/jobs/job_lagging/results', '/v1/job-status/job_lagging', '/v1/jobs/job_lagging/results')
+        $log.status | Should -Be @(409, 200, 200)
+
+        Invoke-MockControl $server 'reset' | Out-Null
+        Get-SutroJobResult job_running_001 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'JobNotComplete,Sutro.Commands.GetSutroJobResultCommand'
+        (Get-MockRequest $server).path | Should -Be @('/v1/jobs/job_running_001/results', '/v1/job-status/job_running_001')
+    }
+
+    It 'a failed job is JobFailed and no results are asked for; the next job still runs' {
+        $rows = Get-SutroJobResult job_failed_001, job_12345 -Wait -PollIntervalSec 0.1 @common -ErrorVariable err -ErrorAction SilentlyContinue
+        $rows.Count | Should -Be 5
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'JobFailed,Sutro.Commands.GetSutroJobResultCommand'
+        $err[0].TargetObject | Should -BeExactly 'job_failed_001'
+        (Get-MockRequest $server -Path '*/results').path | Should -Be @('/v1/jobs/job_12345/results')
+    }
+
+    It 'a wait beyond -TimeoutSec is WaitTimedOut' {
+        Get-SutroJobResult job_running_001 -Wait -TimeoutSec 1 -PollIntervalSec 0.2 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'WaitTimedOut,Sutro.Commands.GetSutroJobResultCommand'
+    }
+}

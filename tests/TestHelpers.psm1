@@ -172,6 +172,45 @@ function ConvertTo-PowerShellLiteral {
     "'" + ($Value -replace "'", "''") + "'"
 }
 
+function Enter-SutroTestSettings {
+    <#
+    .SYNOPSIS
+        Isolates a test from the machine's Sutro settings: a fresh temporary HOME (so ~/.sutro/config.json
+        is the test's own), SUTRO_API_URL and SUTRO_API_KEY cleared, no Connect-Sutro connection.
+        Returns the state Exit-SutroTestSettings restores; .Home is the temporary folder.
+    #>
+    $state = [pscustomobject]@{
+        Home     = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "sutro-home-$([guid]::NewGuid().ToString('N'))")).FullName
+        Saved    = @{}
+    }
+    foreach ($name in 'HOME', 'USERPROFILE', 'SUTRO_API_URL', 'SUTRO_API_KEY') {
+        $state.Saved[$name] = [Environment]::GetEnvironmentVariable($name)
+    }
+    $env:HOME = $state.Home
+    $env:USERPROFILE = $state.Home
+    $env:SUTRO_API_URL = $null
+    $env:SUTRO_API_KEY = $null
+    if (Get-Command Disconnect-Sutro -ErrorAction Ignore) { Disconnect-Sutro }
+    $state
+}
+
+function Exit-SutroTestSettings {
+    <# Restores what Enter-SutroTestSettings changed and removes its temporary HOME. #>
+    param([Parameter(Mandatory)]$State)
+    if (Get-Command Disconnect-Sutro -ErrorAction Ignore) { Disconnect-Sutro }
+    foreach ($name in $State.Saved.Keys) {
+        [Environment]::SetEnvironmentVariable($name, $State.Saved[$name])
+    }
+    Remove-Item -LiteralPath $State.Home -Recurse -Force -ErrorAction Ignore
+}
+
+function Get-MockRequest {
+    <# The mock server's request log since the last reset, optionally only paths that match a wildcard. #>
+    param([Parameter(Mandatory)]$Server, [string]$Path = '*')
+    $log = Invoke-MockControl $Server 'requests' -Method Get
+    $log | Where-Object path -like $Path
+}
+
 Export-ModuleMember -Function Start-SutroMockServer, Stop-SutroMockServer, Invoke-MockControl,
     ConvertTo-CanonicalString, ConvertTo-CanonicalLogprob, ConvertTo-CanonicalRows, Get-FixturePath,
-    Invoke-ChildPwsh, ConvertTo-PowerShellLiteral
+    Invoke-ChildPwsh, ConvertTo-PowerShellLiteral, Enter-SutroTestSettings, Exit-SutroTestSettings, Get-MockRequest

@@ -1,7 +1,10 @@
 using System;
+using System.Diagnostics;
+using System.IO;
 using System.Management.Automation;
-using System.Net.Http;
+using System.Threading.Tasks;
 using Sutro.Http;
+using Sutro.Jobs;
 using Sutro.Results;
 using Sutro.Rows;
 
@@ -17,9 +20,12 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
 {
     private const int ProgressId = 0x5757;
 
+    private WaitDeadline _deadline = new(null);
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id", "job_id")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
     public string[] JobId { get; set; } = Array.Empty<string>();
 
     [Parameter]
@@ -37,8 +43,23 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
     [Parameter]
     public SwitchParameter Raw { get; set; }
 
+    /// <summary>Wait for each job to succeed first (as Wait-SutroJob does), then fetch its results.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <summary>With -Wait: how long this command waits in all; without it, as long as it takes.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int TimeoutSec { get; set; }
+
+    /// <summary>Seconds between two status checks with -Wait, and between two tries of results that are not ready yet (default 5).</summary>
+    [Parameter]
+    [ValidateRange(0.1, 3600)]
+    public double PollIntervalSec { get; set; } = 5;
+
     protected override void BeginProcessing()
     {
+        _deadline = new WaitDeadline(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null);
         if (Raw && ExpandOutput)
         {
             ThrowTerminatingError(new ErrorRecord(
@@ -53,9 +74,14 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
         {
             try
             {
+                if (Wait)
+                {
+                    WaitForSuccess(id);
+                }
+
                 FetchRows(id);
             }
-            catch (Exception ex) when (ex is SutroApiException or ResultDecodeException or Settings.SettingsException or OperationCanceledException)
+            catch (Exception ex) when (ex is SutroApiException or SutroJobException or ResultDecodeException or Settings.SettingsException or OperationCanceledException)
             {
                 WriteFailure(ex, id);
             }
@@ -73,8 +99,36 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
         var progress = new ByteProgress(ProgressId, $"Downloading results of job {jobId}", QueueProgress);
         RunAsync(async token =>
         {
-            await using var file = download.OpenWrite();
-            return await client.DownloadAsync(relative, jobId, file, progress.Report, token).ConfigureAwait(false);
+            // Right after a job reports SUCCEEDED its results may still be missing for a while: a
+            // "not ready" answer for a job known to have succeeded (after -Wait, or as job-status
+            // says) is retried for up to ResultsReadiness.Window.
+            bool succeeded = Wait;
+            long firstTry = Stopwatch.GetTimestamp();
+            while (true)
+            {
+                try
+                {
+                    await using var file = download.OpenWrite();
+                    return await client.DownloadAsync(relative, jobId, file, progress.Report, token).ConfigureAwait(false);
+                }
+                catch (SutroApiException ex) when (ResultsReadiness.IsNotReady(ex) && Stopwatch.GetElapsedTime(firstTry) < ResultsReadiness.Window)
+                {
+                    File.Delete(download.Path);
+                    if (!succeeded)
+                    {
+                        JobStatusAnswer answer = await new JobsApi(client).GetStatusAsync(jobId, token).ConfigureAwait(false);
+                        if (answer.Status != JobStatus.Succeeded)
+                        {
+                            throw;
+                        }
+
+                        succeeded = true;
+                    }
+
+                    QueueVerbose($"Job {jobId} has succeeded but its results are not ready yet ({ex.StatusCode}); trying again.");
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(PollIntervalSec, 5)), token).ConfigureAwait(false);
+                }
+            }
         });
         progress.Complete();
 
@@ -91,6 +145,13 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
         }
 
         shaper.Finish();
+    }
+
+    private void WaitForSuccess(string jobId)
+    {
+        var waiter = new JobWaiter(new JobsApi(CreateClient()), TimeSpan.FromSeconds(PollIntervalSec), _deadline,
+            new JobWaitProgress(WaitSutroJobCommand.ProgressId, QueueProgress), QueueVerbose);
+        RunAsync(token => waiter.WaitAsync(jobId, token));
     }
 
     private static string Bool(bool value) => value ? "true" : "false";

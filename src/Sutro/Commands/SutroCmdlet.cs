@@ -6,6 +6,7 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using Sutro.Http;
+using Sutro.Jobs;
 using Sutro.Results;
 using Sutro.Settings;
 
@@ -112,14 +113,19 @@ public abstract class SutroCmdlet : PSCmdlet, IDisposable
                 WriteError(new ErrorRecord(decode, "ResultDecodeFailed", ErrorCategory.InvalidData, target));
                 break;
             case SettingsException settings:
-                WriteError(new ErrorRecord(settings, "SettingsInvalid", ErrorCategory.InvalidArgument, target));
+                WriteError(new ErrorRecord(settings, settings.ErrorId,
+                    settings.IsMissingKey ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, target));
+                break;
+            case SutroJobException job:
+                WriteError(new ErrorRecord(job, job.ErrorId, job.Category, target));
                 break;
             default:
                 throw exception;
         }
     }
 
-    private static string Plain(SecureString secure)
+    /// <summary>The text of a SecureString, for the one moment it is needed.</summary>
+    protected static string Plain(SecureString secure)
     {
         IntPtr pointer = Marshal.SecureStringToGlobalAllocUnicode(secure);
         try

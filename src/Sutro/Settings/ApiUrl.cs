@@ -52,6 +52,10 @@ public static class ApiUrl
     public static bool IsCentralHost(Uri uri) =>
         string.Equals(uri.Host, CentralHost.Host, StringComparison.OrdinalIgnoreCase) && uri.Scheme == Uri.UriSchemeHttps && uri.IsDefaultPort;
 
+    /// <summary>True when two normalised URLs name the same endpoint (scheme, host, port and path).</summary>
+    public static bool SameEndpoint(Uri a, Uri b) =>
+        Uri.Compare(a, b, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+
     /// <summary>The scheme, host and port: where a key may be sent.</summary>
     public static string Origin(Uri uri) => uri.GetLeftPart(UriPartial.Authority).ToLowerInvariant();
 }

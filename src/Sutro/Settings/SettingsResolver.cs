@@ -1,85 +1,91 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Text.Json;
+using System.Linq;
 
 namespace Sutro.Settings;
 
 /// <summary>
 /// Finds the API URL and key, highest first: the call's -ApiUrl/-ApiKey; the session connection
 /// (Connect-Sutro); the environment pair SUTRO_API_URL + SUTRO_API_KEY (if either is set, both come
-/// from there); ~/.sutro/config.json (api_url, else base_url; api_key). A key is used only with
-/// the URL it was configured with.
+/// from there); ~/.sutro/config.json (api_url, else base_url; api_key). With no URL anywhere, the
+/// central host. A key is used only with the URL it was configured with.
 /// </summary>
 public static class SettingsResolver
 {
+    internal const string ParameterSource = "-ApiUrl/-ApiKey";
+    internal const string SessionSource = "Connect-Sutro";
+    internal const string EnvironmentSource = "the environment (SUTRO_API_URL, SUTRO_API_KEY)";
+
     private sealed record Source(string Name, Uri? Url, string? Key);
 
-    /// <summary>The connection made by Connect-Sutro for this PowerShell session, if any.</summary>
+    /// <summary>
+    /// The connection made by Connect-Sutro, kept for this PowerShell process (its runspaces share it,
+    /// so ForEach-Object -Parallel sees it too) until Disconnect-Sutro.
+    /// </summary>
     public static SutroEndpoint? SessionConnection { get; set; }
 
-    public static string ConfigPath =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".sutro", "config.json");
+    public static string ConfigPath => SutroConfigFile.DefaultPath;
 
-    public static SutroEndpoint Resolve(string? apiUrl, string? apiKey)
+    public static SutroEndpoint Resolve(string? apiUrl, string? apiKey) =>
+        Resolve(apiUrl, apiKey, SessionConnection, Environment.GetEnvironmentVariable, ConfigPath);
+
+    /// <summary>The resolution itself, with every input given (so it can be tested without touching the process).</summary>
+    internal static SutroEndpoint Resolve(string? apiUrl, string? apiKey, SutroEndpoint? session, Func<string, string?> environment, string configPath)
     {
-        var sources = new List<Source>();
-        Uri? explicitUrl = apiUrl is null ? null : ApiUrl.Normalize(apiUrl);
-        sources.Add(new Source("-ApiUrl/-ApiKey", explicitUrl, string.IsNullOrEmpty(apiKey) ? null : apiKey));
-        if (SessionConnection is { } session)
+        Uri? explicitUrl = apiUrl is null ? null : Checked(apiUrl, "-ApiUrl");
+        string? explicitKey = string.IsNullOrEmpty(apiKey) ? null : apiKey;
+
+        // The sources below the call's own, read only when reached (a broken settings file does not
+        // matter while Connect-Sutro or the environment answers first), and each read once.
+        var config = new Lazy<Source?>(() => SutroConfigFile.Read(configPath) is { } saved
+            ? new Source(configPath, saved.Url is null ? null : Checked(saved.Url, configPath), saved.Key)
+            : null);
+        IEnumerable<Source> Lower()
         {
-            sources.Add(new Source("Connect-Sutro", session.BaseUri, session.Key));
+            if (session is not null)
+            {
+                yield return new Source(SessionSource, session.BaseUri, session.Key);
+            }
+
+            string? envUrl = environment("SUTRO_API_URL");
+            string? envKey = environment("SUTRO_API_KEY");
+            if (!string.IsNullOrEmpty(envUrl) || !string.IsNullOrEmpty(envKey))
+            {
+                yield return new Source(
+                    EnvironmentSource,
+                    string.IsNullOrEmpty(envUrl) ? null : Checked(envUrl, "SUTRO_API_URL"),
+                    string.IsNullOrEmpty(envKey) ? null : envKey);
+            }
+            else if (config.Value is { } saved)
+            {
+                yield return saved;
+            }
         }
 
-        string? envUrl = Environment.GetEnvironmentVariable("SUTRO_API_URL");
-        string? envKey = Environment.GetEnvironmentVariable("SUTRO_API_KEY");
-        if (!string.IsNullOrEmpty(envUrl) || !string.IsNullOrEmpty(envKey))
+        // The URL: the call's, else the first source that names one, else the central host. A key
+        // given with the call goes with that URL: the caller chose to send it there.
+        Uri url = explicitUrl ?? Lower().Select(source => source.Url).FirstOrDefault(found => found is not null) ?? ApiUrl.CentralHost;
+        if (explicitKey is not null)
         {
-            sources.Add(new Source(
-                "the environment (SUTRO_API_URL, SUTRO_API_KEY)",
-                string.IsNullOrEmpty(envUrl) ? ApiUrl.CentralHost : Checked(envUrl, "SUTRO_API_URL"),
-                string.IsNullOrEmpty(envKey) ? null : envKey));
-        }
-        else if (ReadConfig() is { } config)
-        {
-            sources.Add(config);
+            return new SutroEndpoint(url, explicitKey, ParameterSource);
         }
 
-        // The URL: the first source that names one, else the central host. An explicit key with no
-        // explicit URL goes with that URL: the caller chose to send it there.
-        Uri url = explicitUrl ?? FirstUrl(sources) ?? ApiUrl.CentralHost;
-        if (sources[0].Key is { } givenKey)
+        foreach (var source in Lower())
         {
-            return new SutroEndpoint(url, givenKey, sources[0].Name);
-        }
-
-        foreach (var source in sources)
-        {
-            if (source.Key is not null && SameEndpoint(source.Url ?? ApiUrl.CentralHost, url))
+            if (source.Key is not null && ApiUrl.SameEndpoint(source.Url ?? ApiUrl.CentralHost, url))
             {
                 return new SutroEndpoint(url, source.Key, source.Name);
             }
         }
 
         throw new SettingsException(
-            $"No Sutro API key was found for {url}. Looked at: -ApiKey; a Connect-Sutro connection; the environment variables SUTRO_API_URL and SUTRO_API_KEY; the file {ConfigPath}. " +
-            "A key is only used with the URL it was configured for. Run Connect-Sutro -ApiUrl <url> -ApiKey <key> [-Save], or set both environment variables.");
-    }
-
-    private static Uri? FirstUrl(List<Source> sources)
-    {
-        foreach (var source in sources)
+            $"No Sutro API key was found for {url}. Looked at: -ApiKey; a Connect-Sutro connection; the environment variables SUTRO_API_URL and SUTRO_API_KEY; the file {configPath}. " +
+            "A key is only used with the URL it was configured for. Run Connect-Sutro -ApiUrl <url> -ApiKey <key> [-Save], or set both environment variables.",
+            "ApiKeyNotFound")
         {
-            if (source.Url is not null)
-            {
-                return source.Url;
-            }
-        }
-
-        return null;
+            ApiUrl = url,
+        };
     }
-
-    private static bool SameEndpoint(Uri a, Uri b) => Uri.Compare(a, b, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     private static Uri Checked(string url, string origin)
     {
@@ -92,37 +98,22 @@ public static class SettingsResolver
             throw new SettingsException($"{origin}: {ex.Message}");
         }
     }
-
-    private static Source? ReadConfig()
-    {
-        string path = ConfigPath;
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            var root = document.RootElement;
-            string? url = StringProperty(root, "api_url") ?? StringProperty(root, "base_url");
-            string? key = StringProperty(root, "api_key");
-            return new Source(path, string.IsNullOrEmpty(url) ? ApiUrl.CentralHost : Checked(url, path), string.IsNullOrEmpty(key) ? null : key);
-        }
-        catch (JsonException ex)
-        {
-            throw new SettingsException($"The settings file {path} is not valid JSON ({ex.Message}). Fix it, or run Connect-Sutro -Save to rewrite it.");
-        }
-    }
-
-    private static string? StringProperty(JsonElement root, string name) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
 
-/// <summary>Settings that cannot be used: no key, a refused URL, an unreadable settings file.</summary>
+/// <summary>Settings that cannot be used: no key (ApiKeyNotFound), a refused URL, an unreadable settings file (SettingsInvalid).</summary>
 public sealed class SettingsException : Exception
 {
-    public SettingsException(string message) : base(message)
+    public SettingsException(string message, string errorId = "SettingsInvalid") : base(message)
     {
+        ErrorId = errorId;
     }
+
+    /// <summary>The stable id of the error record: ApiKeyNotFound or SettingsInvalid.</summary>
+    public string ErrorId { get; }
+
+    /// <summary>The URL no key was found for (ApiKeyNotFound only).</summary>
+    public Uri? ApiUrl { get; init; }
+
+    /// <summary>True when the settings are usable but hold no key for the URL.</summary>
+    public bool IsMissingKey => ErrorId == "ApiKeyNotFound";
 }

@@ -1,0 +1,106 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using Sutro.Http;
+using Sutro.Jobs;
+using Sutro.Settings;
+
+namespace Sutro.Commands;
+
+/// <summary>
+/// Connect-Sutro: checks a URL and key with <c>try-authentication</c> and keeps them for this
+/// PowerShell session, ahead of the environment and the settings file; -Save also writes them to
+/// <c>~/.sutro/config.json</c>, the file the Python CLI reads.
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "Sutro")]
+[OutputType(typeof(Connection))]
+public sealed class ConnectSutroCommand : SutroCmdlet
+{
+    /// <summary>The deployment's API URL (a URL with no path gets /v1).</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string ApiUrl { get; set; } = string.Empty;
+
+    /// <summary>The API key, a SecureString (a plain string is accepted).</summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    [SecureStringTransformation]
+    [ValidateNotNull]
+    public SecureString? ApiKey { get; set; }
+
+    /// <summary>Also write the URL and key to ~/.sutro/config.json.</summary>
+    [Parameter]
+    public SwitchParameter Save { get; set; }
+
+    /// <summary>Write a Sutro.Connection describing the connection.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void EndProcessing()
+    {
+        Uri url;
+        try
+        {
+            url = Settings.ApiUrl.Normalize(ApiUrl);
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(new SettingsException(ex.Message), "SettingsInvalid", ErrorCategory.InvalidArgument, ApiUrl));
+            return;
+        }
+
+        string key = Plain(ApiKey!);
+        if (key.Trim().Length == 0)
+        {
+            ThrowTerminatingError(new ErrorRecord(new SettingsException("The API key is empty. Give the key your Sutro deployment issued (sk_...)."),
+                "SettingsInvalid", ErrorCategory.InvalidArgument, null));
+        }
+
+        var endpoint = new SutroEndpoint(url, key, SettingsResolver.SessionSource);
+        var api = new JobsApi(new SutroApiClient(endpoint, QueueVerbose));
+        bool accepted;
+        try
+        {
+            accepted = RunAsync(api.TryAuthenticateAsync);
+        }
+        catch (SutroApiException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, url.AbsoluteUri));
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
+        }
+
+        if (!accepted)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new SutroApiException("AuthenticationFailed", ErrorCategory.AuthenticationError,
+                    $"The Sutro API at {url} refused the key. Check the key and that it belongs to this deployment; the previous settings stay in effect."),
+                "AuthenticationFailed", ErrorCategory.AuthenticationError, url.AbsoluteUri));
+        }
+
+        SettingsResolver.SessionConnection = endpoint;
+        JobIdCompleter.Clear();
+        WriteVerbose($"Connected to {url}; every Sutro cmdlet in this session uses it unless -ApiUrl/-ApiKey say otherwise.");
+
+        if (Save)
+        {
+            string path = SettingsResolver.ConfigPath;
+            try
+            {
+                SutroConfigFile.Save(path, url, key);
+                WriteVerbose($"Saved the URL and key to {path}.");
+            }
+            catch (SettingsException ex)
+            {
+                WriteError(new ErrorRecord(ex, "SettingsNotSaved", ErrorCategory.WriteError, path));
+            }
+        }
+
+        if (PassThru)
+        {
+            WriteObject(new Connection(url, SettingsResolver.SessionSource, authenticated: true));
+        }
+    }
+}
