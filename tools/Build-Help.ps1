@@ -112,17 +112,19 @@ function Test-PageAgainstCommand($Command, $Page) {
     foreach ($name in $Page.Parameters.Keys) {
         # A page may describe a common parameter (platyPS writes -ProgressAction); Get-Help covers those itself.
         if ($name -in [System.Management.Automation.Cmdlet]::CommonParameters) { continue }
-        if ($name -notin $Command.Parameters.Name) {
+        if ($name -notin @($Command.Parameters | ForEach-Object Name)) {
             "$file`: documents -$name, which $($Command.Name) does not have. Delete the section, or rename it to the parameter it meant."
         }
     }
     if ($Command.OutputTypes.Count -eq 0) { "$($Command.Name) declares no [OutputType]; declare what it writes to the pipeline." }
     $named = @($Page.Outputs | ForEach-Object Type | Where-Object { $_ -ne 'None' })
-    foreach ($type in $Command.OutputTypes) {
+    # [OutputType([void])] is how a cmdlet that writes nothing says so; its page names '### None'.
+    $declared = @($Command.OutputTypes | Where-Object { $_ -ne 'System.Void' })
+    foreach ($type in $declared) {
         if ($type -notin $named) { "$file`: '## OUTPUTS' must name '### $type', which the cmdlet's [OutputType] declares." }
     }
     foreach ($type in $named) {
-        if ($type -notin $Command.OutputTypes) { "$file`: '## OUTPUTS' names $type, which the cmdlet's [OutputType] does not declare ($($Command.OutputTypes -join ', '))." }
+        if ($type -notin $declared) { "$file`: '## OUTPUTS' names $type, which the cmdlet's [OutputType] does not declare ($($Command.OutputTypes -join ', '))." }
     }
 }
 
@@ -222,7 +224,7 @@ function Write-MamlCommand([System.Xml.XmlWriter]$W, $Command, $Page) {
 
     # Parameters: in the order the page documents them, then any the page leaves to the defaults (-WhatIf, -Confirm).
     $W.WriteStartElement('command', 'parameters', $ns.command)
-    $order = @($Page.Parameters.Keys) + @($Command.Parameters.Name | Where-Object { -not $Page.Parameters.Contains($_) })
+    $order = @($Page.Parameters.Keys) + @($Command.Parameters | ForEach-Object Name | Where-Object { -not $Page.Parameters.Contains($_) })
     foreach ($name in $order) {
         $parameter = $Command.Parameters | Where-Object Name -EQ $name
         if ($null -eq $parameter) { continue }
@@ -291,6 +293,23 @@ foreach ($file in $cmdletPages) {
     $page = Read-CommandHelpPage -Path $file.FullName
     foreach ($p in (Test-CommandHelpPage -Page $page)) { $problems.Add($p) }
     $pages[$name] = $page
+}
+
+# Parameters every API cmdlet shares (-ApiUrl, -ApiKey, retries, timeouts, proxy) are described once, in
+# shared/ApiParameters.md; a page's own section for one of them wins.
+$sharedPath = Join-Path $DocsPath 'shared' 'ApiParameters.md'
+if (Test-Path -LiteralPath $sharedPath) {
+    $shared = Read-CommandHelpPage -Path $sharedPath
+    foreach ($p in $shared.Problems) { $problems.Add($p) }
+    foreach ($command in $commands) {
+        if (-not $pages.ContainsKey($command.Name)) { continue }
+        $page = $pages[$command.Name]
+        foreach ($name in $shared.Parameters.Keys) {
+            if ($name -in @($command.Parameters | ForEach-Object Name) -and -not $page.Parameters.Contains($name)) {
+                $page.Parameters[$name] = $shared.Parameters[$name]
+            }
+        }
+    }
 }
 foreach ($command in $commands) {
     if (-not $pages.ContainsKey($command.Name)) {
