@@ -15,10 +15,10 @@ try {
 
     Write-Host "Mock Sutro API at $($server.Url)`n"
     Write-Host '> Get-SutroJobResult -JobId job_demo_001 -IncludeInput -IncludeCumulativeLogprob |'
-    Write-Host '    Where-Object CumulativeLogprob -gt -1 | Format-Table Index, Output, CumulativeLogprob, Input'
+    Write-Host '    Where-Object CumulativeLogprob -gt -1 | Format-Table Index, CumulativeLogprob, Output, Input'
     Get-SutroJobResult -JobId job_demo_001 -IncludeInput -IncludeCumulativeLogprob |
         Where-Object CumulativeLogprob -gt -1 |
-        Format-Table Index, Output, CumulativeLogprob, Input | Out-Host
+        Format-Table Index, CumulativeLogprob, Output, Input | Out-Host
 
     Write-Host '> Get-SutroJobResult job_demo_001 -Format Csv | Group-Object { ($_.Output -split ":")[0] } | Sort-Object Count -Descending'
     Get-SutroJobResult job_demo_001 -Format Csv |

@@ -78,6 +78,21 @@ Describe 'Get-SutroJobResult outputs' {
         $warnings.Count | Should -Be 1
     }
 
+    It 'keeps a deeply nested structured output as text, with a warning, and still emits the row' {
+        $deep = ('[' * 100000) + (']' * 100000)
+        Invoke-MockControl $server 'jobs' -Body @{
+            job_id = 'job_deep'; statuses = @('SUCCEEDED')
+            rows = @(@{ input = 'a'; output = "{`"x`": $deep}"; logprob = -1.0 }, @{ input = 'b'; output = '{"y": 1}'; logprob = -2.0 })
+        } | Out-Null
+        $rows = Get-SutroJobResult job_deep -Format Json -ExpandOutput @common -WarningVariable warnings -WarningAction SilentlyContinue
+        $rows.Count | Should -Be 2
+        $rows[0].Output | Should -BeExactly "{`"x`": $deep}"
+        $rows[0].PSObject.Properties.Name | Should -Not -Contain 'x'
+        $rows[1].y | Should -Be 1
+        $warnings.Count | Should -Be 1
+        $warnings[0].Message | Should -BeExactly 'Job job_deep, row 0: the output is not valid JSON, or nests deeper than 64 levels, so -ExpandOutput kept it as text.'
+    }
+
     It '-Raw keeps the server''s output string exactly' {
         $raw = Get-SutroJobResult job_reasoning_obj -Format Json -Raw @common
         $raw[0].Output | Should -BeExactly '{"content": {"answer": "yes", "is_prime": true}, "reasoning_content": "Okay, the user asks whether 17 is prime.\nCheck divisors up to sqrt(17) ~ 4.12: 2, 3, 4 do not divide.\n\nSo yes."}'

@@ -154,6 +154,25 @@ public class MalformedBodyTests : IDisposable
     }
 
     [Fact]
+    public void ZipEntryClaimingAHugeSizeFails()
+    {
+        byte[] zip = Zip(("job_x.csv", Utf8("job_x\nhello\n")));
+        // Patch the uncompressed size in the local header (offset 22) and the central directory entry
+        // (offset 24 of the "PK\x01\x02" record) to claim 4 GB.
+        BitConverter.GetBytes(0xFFFFFFF0u).CopyTo(zip, 22);
+        int central = IndexOf(zip, new byte[] { 0x50, 0x4B, 0x01, 0x02 });
+        BitConverter.GetBytes(0xFFFFFFF0u).CopyTo(zip, central + 24);
+        Assert.Contains("ZIP", Fail(Write("huge.zip", zip), ResultFormat.Csv));
+    }
+
+    [Fact]
+    public void CsvHeaderLineOfMegabytesFails()
+    {
+        string header = string.Join(",", Enumerable.Range(0, 200_000).Select(i => "column_" + i)) + ",job_x\n";
+        Assert.Contains("header row is longer", Fail(Write("r.zip", Zip(("job_x.csv", Utf8(header + string.Concat(Enumerable.Repeat("a,", 200_000)) + "b\n")))), ResultFormat.Csv));
+    }
+
+    [Fact]
     public void TruncatedParquetFails()
     {
         byte[] full = File.ReadAllBytes(Canonical.FixturePath("valid", "nasty.polars.zstd.parquet"));

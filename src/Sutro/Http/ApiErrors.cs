@@ -13,7 +13,7 @@ internal static class ApiErrors
     {
         int status = (int)response.StatusCode;
         string detail = Detail(body, response.Content.Headers.ContentType?.MediaType);
-        string said = detail.Length > 0 ? $" The server said: {detail}" : string.Empty;
+        string said = detail.Length > 0 ? $" The server said: {detail}{(detail.EndsWith('.') || detail.EndsWith('!') || detail.EndsWith('?') ? string.Empty : ".")}" : string.Empty;
         string job = jobId is null ? string.Empty : $"'{jobId}' ";
         var exception = status switch
         {

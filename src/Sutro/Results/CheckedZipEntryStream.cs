@@ -6,8 +6,9 @@ namespace Sutro.Results;
 
 /// <summary>
 /// Reads a ZIP entry and checks what the archive promises: the CRC-32 of the inflated bytes (checked
-/// when the entry ends; ZipArchive does not check it) and a sane inflation, refusing a ZIP bomb (a few
-/// hundred KB that would inflate to gigabytes). Real CSV results compress by well under 200:1.
+/// when the entry ends; ZipArchive does not check it), the entry's claimed size, and a sane inflation,
+/// refusing a ZIP bomb (a few hundred KB that would inflate to gigabytes). Real CSV results compress by
+/// well under 200:1.
 /// </summary>
 internal sealed class CheckedZipEntryStream : Stream
 {
@@ -19,15 +20,17 @@ internal sealed class CheckedZipEntryStream : Stream
 
     private readonly Stream _inner;
     private readonly uint _expectedCrc;
+    private readonly long _claimedLength;
     private readonly long _limit;
     private readonly Crc32 _crc = new();
     private long _read;
     private bool _checked;
 
-    public CheckedZipEntryStream(Stream inner, uint expectedCrc, long compressedLength)
+    public CheckedZipEntryStream(Stream inner, uint expectedCrc, long claimedLength, long compressedLength)
     {
         _inner = inner;
         _expectedCrc = expectedCrc;
+        _claimedLength = claimedLength;
         _limit = Math.Max(FreeBytes, compressedLength * MaxRatio);
     }
 
@@ -46,6 +49,12 @@ internal sealed class CheckedZipEntryStream : Stream
                 {
                     throw new ResultDecodeException(
                         $"The CSV results ZIP is damaged (checksum mismatch: the entry's CRC-32 is {actual:x8}, the archive says {_expectedCrc:x8}). Download it again.");
+                }
+
+                if (_read != _claimedLength)
+                {
+                    throw new ResultDecodeException(
+                        $"The CSV results ZIP is damaged: its entry claims {_claimedLength} bytes but holds {_read}. Download it again.");
                 }
             }
 

@@ -17,6 +17,9 @@ namespace Sutro.Results;
 public sealed class CsvResultDecoder : IResultDecoder
 {
     private const int BatchSize = 4096;
+
+    /// <summary>The longest header row accepted: results have a few short column names.</summary>
+    internal const int MaxHeaderChars = 64 * 1024;
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly string _path;
@@ -68,6 +71,12 @@ public sealed class CsvResultDecoder : IResultDecoder
             if (header.IsEmpty)
             {
                 throw new ResultDecodeException("The CSV results are empty: there is not even a header row.");
+            }
+
+            if (header.ColNames.Sum(n => (long)n.Length) > MaxHeaderChars)
+            {
+                throw new ResultDecodeException(
+                    $"The CSV header row is longer than {MaxHeaderChars / 1024} KB ({header.ColNames.Count} columns); results have a handful of short column names, so this is not a results file.");
             }
 
             string[] names = header.ColNames.Select(Unquote).ToArray();

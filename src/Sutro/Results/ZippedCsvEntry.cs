@@ -52,7 +52,7 @@ internal sealed class ZippedCsvEntry : IDisposable
             }
 
             var entry = entries[0];
-            var content = new CheckedZipEntryStream(entry.Open(), entry.Crc32, Math.Min(entry.CompressedLength, file.Length));
+            var content = new CheckedZipEntryStream(entry.Open(), entry.Crc32, entry.Length, Math.Min(entry.CompressedLength, file.Length));
             return new ZippedCsvEntry(archive, entry.FullName, content);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException)

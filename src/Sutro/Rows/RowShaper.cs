@@ -85,7 +85,7 @@ internal sealed class RowShaper
         {
             if (_expand)
             {
-                NotExpandable(index);
+                NotExpandable(index, Unreadable);
             }
 
             return shaped;
@@ -165,6 +165,8 @@ internal sealed class RowShaper
             }
             catch (JsonException)
             {
+                NotExpandable(index, Unreadable);
+                return;
             }
         }
 
@@ -185,12 +187,15 @@ internal sealed class RowShaper
         }
     }
 
-    private void NotExpandable(long index)
+    private const string NotAnObject = "is not a JSON object";
+    private const string Unreadable = "is not valid JSON, or nests deeper than 64 levels";
+
+    private void NotExpandable(long index, string why = NotAnObject)
     {
         _notExpandable++;
         if (_notExpandable <= MaxWarnings)
         {
-            _warn($"{_subject}, row {index}: the output is not a JSON object, so -ExpandOutput kept it as text.");
+            _warn($"{_subject}, row {index}: the output {why}, so -ExpandOutput kept it as text.");
         }
     }
 
