@@ -30,6 +30,7 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id", "job_id")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
     public string[] JobId { get; set; } = Array.Empty<string>();
 
     /// <summary>A folder (one <c>&lt;job_id&gt;.&lt;ext&gt;</c> file a job) or a file; the current folder when left out.</summary>
