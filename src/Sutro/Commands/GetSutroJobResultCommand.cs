@@ -119,7 +119,9 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
                         JobStatusAnswer answer = await new JobsApi(client).GetStatusAsync(jobId, token).ConfigureAwait(false);
                         if (answer.Status != JobStatus.Succeeded)
                         {
-                            throw;
+                            throw new SutroApiException("JobNotComplete", System.Management.Automation.ErrorCategory.ResourceUnavailable,
+                                $"Job '{jobId}' has no results yet: its status is {answer.Status}. Wait for it with Wait-SutroJob, or use Get-SutroJobResult -Wait.",
+                                ex.StatusCode, ex);
                         }
 
                         succeeded = true;
