@@ -20,7 +20,7 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module $env:SUTRO_TEST_MODULE -Force
-    $script:common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+    $script:common = [System.Management.Automation.Cmdlet]::CommonParameters
 
     function Get-Text($Value) { (($Value | Out-String -Width 4096) -replace '\s+', ' ').Trim() }
 }
@@ -29,7 +29,9 @@ Describe 'Help of <Name>' -ForEach $commands {
     BeforeAll {
         $command = Get-Command -Name $Name -Module Sutro
         $help = Get-Help -Name $Name -Full
+        # Every parameter but the common ones: -WhatIf and -Confirm are the cmdlet's own, and its help lists them.
         $parameters = @($command.Parameters.Values | Where-Object Name -NotIn $common)
+        $documented = @($help.parameters.parameter | Where-Object { $null -ne $_ })
     }
 
     It 'comes from the compiled help file, with a synopsis and a description' {
@@ -42,17 +44,22 @@ Describe 'Help of <Name>' -ForEach $commands {
     }
 
     It 'describes every parameter' {
-        $parameters | Should -Not -BeNullOrEmpty
+        if ($parameters.Count -eq 0) {
+            # A cmdlet with only the common parameters (Disconnect-Sutro): its help lists no parameter.
+            $documented | Should -BeNullOrEmpty
+            Get-Text $help.syntax | Should -BeExactly "$Name [<CommonParameters>]"
+            return
+        }
         foreach ($p in $parameters) {
             Get-Text (Get-Help -Name $Name -Parameter $p.Name).description | Should -Not -BeNullOrEmpty -Because "-$($p.Name) needs a description"
         }
     }
 
     It 'takes every parameter fact from the cmdlet: position, mandatory, pipeline binding, aliases, type' {
-        @($help.parameters.parameter.name | Sort-Object) | Should -Be @($parameters.Name | Sort-Object)
+        ($documented.name | Sort-Object) -join ', ' | Should -BeExactly (($parameters.Name | Sort-Object) -join ', ')
         @($help.syntax.syntaxItem).Count | Should -Be @($command.ParameterSets).Count
         foreach ($p in $parameters) {
-            $h = $help.parameters.parameter | Where-Object name -EQ $p.Name
+            $h = $documented | Where-Object name -EQ $p.Name
             $sets = @($p.ParameterSets.Values)
             $byValue = [bool]($sets | Where-Object ValueFromPipeline)
             $byName = [bool]($sets | Where-Object ValueFromPipelineByPropertyName)
@@ -88,7 +95,14 @@ Describe 'Help of <Name>' -ForEach $commands {
         $outputs.Count | Should -BeGreaterThan 0
         foreach ($o in $outputs) {
             $o.Type | Should -Not -BeNullOrEmpty -Because "[OutputType] '$($o.Name)' should name a type the module defines"
-            @($help.returnValues.returnValue.type.name) | Should -Contain $o.Type.FullName
+            if ($o.Type -eq [void]) {
+                # [OutputType([void])] is how a cmdlet that writes nothing says so; its help names 'None' and nothing else.
+                $outputs.Count | Should -Be 1 -Because 'a cmdlet that writes nothing declares no other output type'
+                @($help.returnValues.returnValue.type.name) | Should -Be @('None')
+            }
+            else {
+                @($help.returnValues.returnValue.type.name) | Should -Contain $o.Type.FullName
+            }
         }
     }
 
@@ -116,6 +130,8 @@ Describe 'The examples of the help' {
             if (-not $Runnable) { Set-ItResult -Skipped -Because "the page marks it not runnable: $Reason"; return }
             Invoke-MockControl $server 'reset' | Out-Null
             $work = New-Item -ItemType Directory -Path (Join-Path $TestDrive "$Command-$Number") -Force
+            # A home of its own, so an example that saves settings (Connect-Sutro -Save) never touches this machine's.
+            $homeFolder = New-Item -ItemType Directory -Path (Join-Path $TestDrive "$Command-$Number-home") -Force
             $script = @(
                 '$ErrorActionPreference = ''Stop'''
                 '$ProgressPreference = ''SilentlyContinue'''
@@ -123,10 +139,11 @@ Describe 'The examples of the help' {
                 $Code
             ) -join [Environment]::NewLine
             $run = Invoke-ChildPwsh -Command $script -WorkingDirectory $work.FullName -Environment @{
-                SUTRO_API_URL = $server.Url; SUTRO_API_KEY = $server.Key
+                SUTRO_API_URL = $server.Url; SUTRO_API_KEY = $server.Key; HOME = $homeFolder.FullName; USERPROFILE = $homeFolder.FullName
             }
             $run.StdErr | Should -BeNullOrEmpty -Because "the example wrote to the error stream:`n$($run.StdOut)"
             $run.ExitCode | Should -Be 0 -Because $run.StdOut
+            $run.StdOut | Should -Not -Match ([regex]::Escape($server.Key)) -Because 'the API key never appears in output'
         }
     }
 }
@@ -174,7 +191,11 @@ Describe 'about_Sutro' {
         $ids = Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot '..' 'src') -Recurse -Filter '*.cs' |
             ForEach-Object { [regex]::Matches((Get-Content -LiteralPath $_.FullName -Raw), $pattern) } |
             ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique
+        # The export errors are named after the members of an enum.
+        $exportErrors = (Get-Command Export-SutroJobResult).ImplementingType.Assembly.GetType('Sutro.Export.ExportError', $true)
+        $ids = @($ids) + [Enum]::GetNames($exportErrors) | Sort-Object -Unique
         $ids | Should -Contain 'JobNotFound'  # the scan itself works
+        $ids | Should -Contain 'OutputFileExists'
         $errors = Get-Section 'ERROR IDS AND WHAT TO DO ABOUT EACH'
         foreach ($id in $ids) { $errors | Should -Match "\b$id\b" -Because "$id is raised by the module" }
     }
