@@ -347,7 +347,8 @@ Describe 'Export-SutroJobResult' {
         It 'a cut download leaves the target untouched; the next run resumes it with Range and If-Range' {
             Set-Content -LiteralPath $file -Value 'old bytes' -NoNewline
             Add-MockFault @{ path = '/artifact/'; cut_after_bytes = 3000 }
-            $first = Export-SutroJobResult $nastyJob $file -Force -Verbose @common -ErrorVariable err -ErrorAction SilentlyContinue 4>&1
+            # Retries off, so this run ends with the cut (with retries it resumes at once: see below).
+            $first = Export-SutroJobResult $nastyJob $file -Force -MaxRetryCount 0 -Verbose @common -ErrorVariable err -ErrorAction SilentlyContinue 4>&1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'DownloadInterrupted,*'
             $err[0].Exception.Message | Should -Match 'run the same command again to resume'
             Get-Content -LiteralPath $file -Raw | Should -BeExactly 'old bytes'
@@ -375,9 +376,21 @@ Describe 'Export-SutroJobResult' {
             (($first + $second + $err) | Out-String) | Should -Not -Match '/artifact/'
         }
 
+        It 'a download cut in the middle is resumed within the same run (Range from the bytes it kept)' {
+            Add-MockFault @{ path = '/artifact/'; cut_after_bytes = 3000 }
+            Export-SutroJobResult $nastyJob $file @common
+            Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
+            Get-FolderNames $dir | Should -Be @('nasty.parquet')
+            $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
+            $storage.Count | Should -Be 2
+            $storage[0].range | Should -BeNullOrEmpty
+            $storage[1].range | Should -Match '^bytes=[1-9]\d*-$'
+            $storage[1].status | Should -Be 206
+        }
+
         It 'a 200 answer to the Range request restarts from zero, cleanly' {
             Add-MockFault @{ path = '/artifact/'; cut_after_bytes = 3000 }
-            Export-SutroJobResult $nastyJob $file @common -ErrorAction SilentlyContinue
+            Export-SutroJobResult $nastyJob $file -MaxRetryCount 0 @common -ErrorAction SilentlyContinue
             Test-Path -LiteralPath "$file.sutro-partial" | Should -BeTrue
             Test-Path -LiteralPath $file | Should -BeFalse
             Add-MockFault @{ path = '/artifact/'; ignore_range = $true }
@@ -391,7 +404,7 @@ Describe 'Export-SutroJobResult' {
 
         It 'a changed ETag (If-Range no longer matches) restarts from zero' {
             Add-MockFault @{ path = '/artifact/'; cut_after_bytes = 3000 }
-            Export-SutroJobResult $nastyJob $file @common -ErrorAction SilentlyContinue
+            Export-SutroJobResult $nastyJob $file -MaxRetryCount 0 @common -ErrorAction SilentlyContinue
             $state = Get-Content -LiteralPath "$file.sutro-partial.json" -Raw | ConvertFrom-Json
             $state.etag = '"an-older-version"'
             $state | ConvertTo-Json | Set-Content -LiteralPath "$file.sutro-partial.json"
@@ -405,7 +418,7 @@ Describe 'Export-SutroJobResult' {
 
         It 'does not resume the bytes of another request (other include flags)' {
             Add-MockFault @{ path = '/artifact/'; cut_after_bytes = 3000 }
-            Export-SutroJobResult $nastyJob $file @common -ErrorAction SilentlyContinue
+            Export-SutroJobResult $nastyJob $file -MaxRetryCount 0 @common -ErrorAction SilentlyContinue
             Export-SutroJobResult $nastyJob $file -IncludeInput @common
             Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
             $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
@@ -415,7 +428,7 @@ Describe 'Export-SutroJobResult' {
 
         It 'a big generated job resumes to the exact bytes the storage holds' {
             Add-MockFault @{ path = '/artifact/'; cut_after_bytes = 1000000 }
-            Export-SutroJobResult job_big_001 $file @common -ErrorVariable err -ErrorAction SilentlyContinue
+            Export-SutroJobResult job_big_001 $file -MaxRetryCount 0 @common -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'DownloadInterrupted,*'
             Export-SutroJobResult job_big_001 $file @common
             $headers = @{ Authorization = "Key $($server.Key)" }

@@ -224,11 +224,13 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
 
         var partial = new PartialDownload(target);
         var identity = new PartialDownload.Identity(jobId, IncludeInput, IncludeCumulativeLogprob);
-        RunAsync(async token =>
+        // A break or a transient storage failure is retried like any GET; each try resumes from the bytes
+        // the partial download kept (Range/If-Range), so nothing is fetched twice.
+        RunAsync(token => client.WithRetriesAsync(System.Net.Http.HttpMethod.Get, async () =>
         {
             await ResumableArtifactDownload.RunAsync(client, artifact, partial, identity, progress.Report, QueueVerbose, token).ConfigureAwait(false);
             return true;
-        });
+        }, token));
 
         try
         {
