@@ -131,15 +131,9 @@ internal sealed partial class SutroApiClient
                     throw new SutroApiException("TooManyRedirects", ErrorCategory.InvalidResult, $"The Sutro API redirected more than {MaxRedirects} times; giving up.");
                 }
 
-                if (next.Scheme != Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttp)
+                if (RedirectPolicy.Refusal(uri, next) is { } refusal)
                 {
-                    throw new SutroApiException("InsecureRedirect", ErrorCategory.SecurityError, $"The Sutro API redirected to a '{next.Scheme}' URL; only http(s) is followed.");
-                }
-
-                if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp)
-                {
-                    throw new SutroApiException("InsecureRedirect", ErrorCategory.SecurityError,
-                        $"The Sutro API redirected from https to plain http ({ApiUrl.Origin(next)}); refusing to downgrade the connection.");
+                    throw new SutroApiException("InsecureRedirect", ErrorCategory.SecurityError, refusal);
                 }
 
                 _verbose($"Redirected to {Describe(next, ApiUrl.Origin(next) == _origin)}");
