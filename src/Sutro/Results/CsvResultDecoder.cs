@@ -16,7 +16,7 @@ namespace Sutro.Results;
 /// </summary>
 public sealed class CsvResultDecoder : IResultDecoder
 {
-    private const int BatchSize = 4096;
+    private const int BatchSize = ResultBatch.DefaultRows;
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly string _path;

@@ -15,7 +15,7 @@ namespace Sutro.Results;
 /// </summary>
 public sealed class JsonResultDecoder : IResultDecoder
 {
-    private const int BatchSize = 4096;
+    private const int BatchSize = ResultBatch.DefaultRows;
 
     private readonly string _path;
     private readonly ArrayInfo _outputs;
