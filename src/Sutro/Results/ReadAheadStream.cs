@@ -27,6 +27,7 @@ internal sealed class ReadAheadStream : Stream
     private int _offset;
     private bool _ended;
     private long _position;
+    private bool _disposed;
 
     public ReadAheadStream(Stream inner)
     {
@@ -146,8 +147,9 @@ internal sealed class ReadAheadStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             _stop.Cancel();
             try
             {
