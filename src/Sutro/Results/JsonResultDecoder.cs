@@ -339,7 +339,7 @@ public sealed class JsonResultDecoder : IResultDecoder
                 case JsonTokenType.String:
                     return _token.Text;
                 case JsonTokenType.Number:
-                    return _token.IsInteger ? _token.Integer : _token.Number;
+                    return _token.IsInteger ? (object)_token.Integer : _token.Number;
                 case JsonTokenType.True:
                     return true;
                 case JsonTokenType.False:
