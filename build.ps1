@@ -15,14 +15,31 @@
       Demo    builds, starts the mock Sutro server and runs a realistic pipeline against it.
       Package builds, then writes output/Sutro.<version>.nupkg, which Install-PSResource installs from a
               local file repository (Register-PSResourceRepository -Uri <folder>).
+      Bench   builds, generates results of -Rows rows (default 1,000,000, and 100,000) in every format into a
+              temporary folder, and measures Get-, Import- and Export-SutroJobResult against the pipeline floor
+              and the built-in ways (Invoke-WebRequest, Expand-Archive, Import-Csv, Invoke-RestMethod), each in a
+              fresh pwsh, median of -Runs runs: time, rows/s and peak memory. Prints the table and writes it to
+              output/bench/. -SkipSlow leaves out the built-in JSON way (half a minute and gigabytes at 1M rows).
+              Never part of Test, and it asserts nothing.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench')]
     [string]$Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
-    [string]$Configuration = 'Release'
+    [string]$Configuration = 'Release',
+
+    # Bench: rows of the large run (a run of 100,000 rows is always made too).
+    [ValidateRange(1000, 10000000)]
+    [int]$Rows = 1000000,
+
+    # Bench: runs of each case; the median counts.
+    [ValidateRange(1, 15)]
+    [int]$Runs = 3,
+
+    # Bench: leave out the built-in JSON way.
+    [switch]$SkipSlow
 )
 
 $ErrorActionPreference = 'Stop'
@@ -158,9 +175,18 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+function Invoke-Bench {
+    if ($Configuration -ne 'Release') { throw 'The benchmark measures the Release build; leave out -Configuration.' }
+    Invoke-Build
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests' 'Bench' 'Invoke-Benchmark.ps1') `
+        -ModulePath (Join-Path $moduleDir 'Sutro.psd1') -Rows $Rows -Runs $Runs -SkipSlow:$SkipSlow
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Package' { Invoke-Package }
+    'Bench' { Invoke-Bench }
 }

@@ -6,7 +6,8 @@ $binPath = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
 $isReload = $true
 if (-not ('Sutro.Loader.LoadContext' -as [type])) {
     $isReload = $false
-    Add-Type -Path ([System.IO.Path]::Combine($binPath, 'Sutro.Loader.dll'))
+    # Loaded directly: Add-Type -Path does the same but takes a sixth of a second to start up.
+    $null = [System.Runtime.Loader.AssemblyLoadContext]::Default.LoadFromAssemblyPath([System.IO.Path]::Combine($binPath, 'Sutro.Loader.dll'))
 }
 
 $mainAssembly = [Sutro.Loader.LoadContext]::Initialize([System.IO.Path]::Combine($binPath, 'Sutro.dll'))

@@ -426,6 +426,20 @@ Describe 'Export-SutroJobResult' {
             Get-FolderNames $dir | Should -Be @('nasty.parquet')
         }
 
+        It 'a job whose results are files on disk is saved, and resumed, to the file''s exact bytes' {
+            Invoke-MockControl $server 'jobs' -Body @{
+                job_id = 'job_on_disk'; num_rows = 27; results_files = @{ parquet = $fixture }
+            } | Out-Null
+            Add-MockFault @{ path = '/artifact/'; cut_after_bytes = 3000 }
+            Export-SutroJobResult job_on_disk $file @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'DownloadInterrupted,*'
+            Export-SutroJobResult job_on_disk $file @common
+            Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
+            $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
+            $storage[1].range | Should -Match '^bytes=[1-9]\d*-$'
+            $storage[1].status | Should -Be 206
+        }
+
         It 'a big generated job resumes to the exact bytes the storage holds' {
             Add-MockFault @{ path = '/artifact/'; cut_after_bytes = 1000000 }
             Export-SutroJobResult job_big_001 $file -MaxRetryCount 0 @common -ErrorVariable err -ErrorAction SilentlyContinue

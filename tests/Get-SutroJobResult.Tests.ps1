@@ -72,6 +72,31 @@ Describe 'Get-SutroJobResult' {
         }
     }
 
+    Context 'results served from files on disk (results_files)' {
+        It 'gives the rows of the <Format> file, and the job reports num_rows' -ForEach @(
+            @{ Format = 'Json' }, @{ Format = 'Csv' }, @{ Format = 'Parquet' }
+        ) {
+            Add-MockJob @{
+                job_id = 'job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f'; num_rows = 27
+                results_files = @{
+                    json = Get-FixturePath 'nasty.json'; csv = Get-FixturePath 'nasty.csv.zip'; parquet = Get-FixturePath 'nasty.polars.zstd.parquet'
+                }
+            }
+            $rows = Get-SutroJobResult -JobId 'job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f' -Format $Format -IncludeInput -IncludeCumulativeLogprob -Raw @common
+            $expected = if ($Format -eq 'Csv') { 'nasty.csv.jsonl' } else { 'nasty.jsonl' }
+            ($rows | ConvertTo-CanonicalRows) | Should -BeExactly ([IO.File]::ReadAllText((Get-FixturePath $expected 'expected')))
+            (Get-SutroJob -JobId 'job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f' @common).Rows | Should -Be 27
+        }
+
+        It 'refuses a results file that does not exist' {
+            $answer = try { Invoke-MockControl $server 'jobs' -Body @{ job_id = 'job_missing_file'; results_files = @{ json = '/nonexistent/results.json' } } } catch { $_ }
+            $answer.Exception.Response.StatusCode | Should -Be 400
+            $answer.ErrorDetails.Message | Should -BeLike '*no such file*'
+            Get-SutroJobResult -JobId 'job_missing_file' @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'JobNotFound,*'
+        }
+    }
+
     Context 'the same job in every format' {
         It 'gives identical rows, every property, as Parquet, CSV and JSON' {
             $byFormat = @{}

@@ -63,6 +63,8 @@ public sealed class JobDefinition
     public ExtraColumn? IdColumn { get; init; }
     public IReadOnlyList<ExtraColumn> ExtraColumns { get; init; } = Array.Empty<ExtraColumn>();
     public FixtureFiles? Fixtures { get; init; }
+    /// <summary>Result files on disk (absolute paths), streamed per request and never loaded whole: large results.</summary>
+    public FixtureFiles? ResultsFiles { get; init; }
     public int ResultsNotReadyTimes { get; init; }
     /// <summary>Arbitrary bodies per format (possibly malformed), served instead of anything else.</summary>
     public IReadOnlyDictionary<ResultFormat, byte[]>? ResultsBodies { get; init; }

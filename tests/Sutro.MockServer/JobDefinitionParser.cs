@@ -18,9 +18,21 @@ public static class JobDefinitionParser
         if (Get(e, "fixtures") is { ValueKind: JsonValueKind.Object } fx)
             fixtures = new FixtureFiles(Str(fx, "json"), Str(fx, "csv"), Str(fx, "parquet"));
 
+        FixtureFiles? resultsFiles = null;
+        if (Get(e, "results_files") is { ValueKind: JsonValueKind.Object } rf)
+            resultsFiles = ResultsFiles(rf);
+
         IReadOnlyList<ResultRow> rows;
+        (long, long)? tokens = null;
         if (Get(e, "rows") is { ValueKind: JsonValueKind.Array } rowsElement)
             rows = ParseRows(rowsElement);
+        else if (Get(e, "num_rows") is { ValueKind: JsonValueKind.Number } numRows)
+        {
+            // Rows the job reports but the mock never materialises (its results come from results_files).
+            int n = numRows.TryGetInt32(out int count) && count >= 0 ? count : throw new FormatException("num_rows must be a whole number >= 0");
+            rows = new GeneratedRows(n, 200, 400);
+            tokens = (n * 50L, n * 100L);
+        }
         else if (fixtures?.Json is string jsonFixture && fixturesDir is not null
                  && File.Exists(FixtureRows.Resolve(fixturesDir, jsonFixture)))
             rows = FixtureRows.Load(FixtureRows.Resolve(fixturesDir, jsonFixture));
@@ -64,6 +76,8 @@ public static class JobDefinitionParser
             IdColumn = idColumn,
             ExtraColumns = extras,
             Fixtures = fixtures,
+            ResultsFiles = resultsFiles,
+            TokenOverride = tokens,
             ResultsNotReadyTimes = Get(e, "results_not_ready_times") is { ValueKind: JsonValueKind.Number } nr ? nr.GetInt32() : 0,
             ResultsBodies = Bodies(Get(e, "results_body_base64")),
             ResultsContentTypes = ContentTypes(Get(e, "results_content_type")),
@@ -99,6 +113,19 @@ public static class JobDefinitionParser
         }
         if (list.Count != rowCount) throw new FormatException($"column {name}: {list.Count} values for {rowCount} rows");
         return new ExtraColumn(name, list);
+    }
+
+    private static FixtureFiles ResultsFiles(JsonElement files)
+    {
+        string? Existing(string name)
+        {
+            string? path = Str(files, name);
+            if (path is null) return null;
+            if (!Path.IsPathRooted(path)) throw new FormatException($"results_files.{name} must be an absolute path");
+            if (!File.Exists(path)) throw new FormatException($"results_files.{name}: no such file {path}");
+            return path;
+        }
+        return new FixtureFiles(Existing("json"), Existing("csv"), Existing("parquet"));
     }
 
     private static Dictionary<ResultFormat, byte[]>? Bodies(JsonElement? e)

@@ -7,17 +7,20 @@ using System.Threading.Tasks;
 namespace Sutro.MockServer;
 
 /// <summary>
-/// A results body with its size and ETag known up front: either bytes in memory, or a deterministic producer
-/// that is run once to measure and hash, then again for each request (big generated JSON).
+/// A results body with its size and ETag known up front: bytes in memory, a deterministic producer
+/// that is run once to measure and hash, then again for each request (big generated JSON), or a file on disk
+/// streamed for each request (never loaded whole).
 /// </summary>
 public sealed class ResultBody
 {
     private readonly Func<Stream, CancellationToken, Task>? _producer;
+    private readonly string? _file;
 
-    private ResultBody(byte[]? bytes, Func<Stream, CancellationToken, Task>? producer, long length, string etag, string contentType)
+    private ResultBody(byte[]? bytes, Func<Stream, CancellationToken, Task>? producer, long length, string etag, string contentType, string? file = null)
     {
         Bytes = bytes;
         _producer = producer;
+        _file = file;
         Length = length;
         ETag = etag;
         ContentType = contentType;
@@ -32,6 +35,17 @@ public sealed class ResultBody
     public static ResultBody FromBytes(byte[] bytes, string contentType) =>
         new(bytes, null, bytes.Length, Quote(SHA256.HashData(bytes)), contentType);
 
+    /// <summary>
+    /// A file streamed from disk. Its strong ETag hashes the path, size and modification time (as static file
+    /// servers do), so a big file is not read just to name its version.
+    /// </summary>
+    public static ResultBody FromFile(string path, string contentType)
+    {
+        var info = new FileInfo(path);
+        string version = $"{info.FullName}\n{info.Length}\n{info.LastWriteTimeUtc.Ticks}";
+        return new ResultBody(null, null, info.Length, Quote(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(version))), contentType, info.FullName);
+    }
+
     public static async Task<ResultBody> FromProducerAsync(Func<Stream, CancellationToken, Task> producer, string contentType)
     {
         using var sink = new HashingStream();
@@ -40,12 +54,36 @@ public sealed class ResultBody
     }
 
     public Task WriteToAsync(Stream destination, CancellationToken ct) =>
-        Bytes is not null ? destination.WriteAsync(Bytes, ct).AsTask() : _producer!(destination, ct);
+        Bytes is not null ? destination.WriteAsync(Bytes, ct).AsTask()
+        : _file is not null ? WriteRangeAsync(destination, 0, Length, ct)
+        : _producer!(destination, ct);
+
+    /// <summary>Writes bytes <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> - 1 (a Range answer).</summary>
+    public async Task WriteRangeAsync(Stream destination, long start, long count, CancellationToken ct)
+    {
+        if (_file is null)
+        {
+            byte[] all = await ToArrayAsync(ct);
+            await destination.WriteAsync(all.AsMemory(checked((int)start), checked((int)count)), ct);
+            return;
+        }
+        await using var file = new FileStream(_file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        file.Seek(start, SeekOrigin.Begin);
+        byte[] buffer = new byte[256 * 1024];
+        while (count > 0)
+        {
+            int read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), ct);
+            if (read == 0) throw new IOException($"{_file} is shorter than when it was announced.");
+            await destination.WriteAsync(buffer.AsMemory(0, read), ct);
+            count -= read;
+        }
+    }
 
     /// <summary>The whole body in memory (producers are run into a buffer).</summary>
     public async Task<byte[]> ToArrayAsync(CancellationToken ct)
     {
         if (Bytes is not null) return Bytes;
+        if (_file is not null) return await File.ReadAllBytesAsync(_file, ct);
         using var ms = new MemoryStream();
         await _producer!(ms, ct);
         return ms.ToArray();

@@ -9,7 +9,7 @@ namespace Sutro.MockServer;
 
 /// <summary>
 /// Resolves the results body of a job for a query: an explicit body from the control API, else the fixture file
-/// byte for byte, else a generated body (cached per job version, format and include flags).
+/// byte for byte, or a results file streamed from disk, else a generated body (cached per job version, format and include flags).
 /// </summary>
 public sealed class ResultStore(string? fixturesDir)
 {
@@ -32,6 +32,8 @@ public sealed class ResultStore(string? fixturesDir)
             ? t : DefaultContentType(q.Format);
         if (def.ResultsBodies is { } bodies && bodies.TryGetValue(q.Format, out byte[]? raw))
             return Task.FromResult(ResultBody.FromBytes(raw, contentType));
+        if (def.ResultsFiles?.For(q.Format) is string onDisk)
+            return Task.FromResult(ResultBody.FromFile(onDisk, contentType));
         if (def.Fixtures?.For(q.Format) is string file && fixturesDir is not null)
         {
             string path = FixtureRows.Resolve(fixturesDir, file);

@@ -45,8 +45,7 @@ public static class StorageEndpoints
         }
         var query = new ResultQuery(ResultFormat.Parquet, grant.IncludeInputs, grant.IncludeLogprobs);
         ResultBody body = await services.GetRequiredService<ResultStore>().GetAsync(def, query);
-        byte[] bytes = await body.ToArrayAsync(ctx.RequestAborted);
-        long length = bytes.Length;
+        long length = body.Length;
 
         HttpResponse r = ctx.Response;
         r.Headers.ETag = body.ETag;
@@ -75,7 +74,7 @@ public static class StorageEndpoints
         r.StatusCode = status;
         r.ContentLength = end - start + 1;
         if (HttpMethods.IsHead(ctx.Request.Method)) return;
-        await ResultsEndpoints.SendAsync(ctx, () => r.Body.WriteAsync(bytes.AsMemory((int)start, (int)(end - start + 1)), ctx.RequestAborted).AsTask());
+        await ResultsEndpoints.SendAsync(ctx, () => body.WriteRangeAsync(r.Body, start, end - start + 1, ctx.RequestAborted));
     }
 
     /// <summary>Parses a single <c>bytes=N-</c> or <c>bytes=N-M</c> range (suffix and multi ranges are ignored).</summary>

@@ -16,7 +16,7 @@ namespace Sutro.Results;
 /// </summary>
 public sealed class CsvResultDecoder : IResultDecoder
 {
-    private const int BatchSize = 4096;
+    private const int BatchSize = ResultBatch.DefaultRows;
 
     /// <summary>The longest header row accepted: results have a few short column names.</summary>
     internal const int MaxHeaderChars = 64 * 1024;
@@ -226,7 +226,8 @@ public sealed class CsvResultDecoder : IResultDecoder
 
         var entry = ZippedCsvEntry.Open(file);
         entryName = entry.Name;
-        return new EntryOwningReader(entry, new StreamReader(entry.Content, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true));
+        // The entry is inflated (and its CRC checked) on another thread, ahead of the parser.
+        return new EntryOwningReader(entry, new StreamReader(new ReadAheadStream(entry.Content), StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: false));
     }
 
     private static ResultDecodeException Wrap(Exception ex) => ex switch

@@ -42,7 +42,7 @@ internal sealed class JsonChunkReader : IDisposable
 
     private readonly Stream _stream;
     private byte[] _buffer;
-    private char[] _chars = Array.Empty<char>();
+    private byte[] _unescaped = Array.Empty<byte>();
     private int _start;
     private int _end;
     private long _bufferOffset;
@@ -130,13 +130,20 @@ internal sealed class JsonChunkReader : IDisposable
                 return null;
             }
 
+            // Unescaped to UTF-8, not transcoded to UTF-16: CopyString refuses invalid UTF-8 and lone surrogates
+            // just as GetString does, at a fraction of the cost on text full of accents and emoji.
             int needed = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
-            if (_chars.Length < needed)
+            if (_unescaped.Length < needed)
             {
-                _chars = new char[Math.Max(needed, 1024)];
+                _unescaped = new byte[Math.Max(needed, 1024)];
             }
 
-            reader.CopyString(_chars);
+            int written = reader.CopyString(_unescaped);
+            if (!Utf8.IsValid(_unescaped.AsSpan(0, written)))
+            {
+                throw new ResultDecodeException($"The JSON holds invalid UTF-8 in the string at byte {offset}.");
+            }
+
             return null;
         }
         catch (InvalidOperationException ex)

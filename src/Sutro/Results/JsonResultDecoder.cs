@@ -15,7 +15,7 @@ namespace Sutro.Results;
 /// </summary>
 public sealed class JsonResultDecoder : IResultDecoder
 {
-    private const int BatchSize = 4096;
+    private const int BatchSize = ResultBatch.DefaultRows;
 
     private readonly string _path;
     private readonly ArrayInfo _outputs;
@@ -339,7 +339,7 @@ public sealed class JsonResultDecoder : IResultDecoder
                 case JsonTokenType.String:
                     return _token.Text;
                 case JsonTokenType.Number:
-                    return _token.IsInteger ? _token.Integer : _token.Number;
+                    return _token.IsInteger ? (object)_token.Integer : _token.Number;
                 case JsonTokenType.True:
                     return true;
                 case JsonTokenType.False:

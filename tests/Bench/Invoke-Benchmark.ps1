@@ -1,0 +1,287 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Measures the module against the pipeline floor and the built-in ways: rows per second and peak memory.
+.DESCRIPTION
+    Run through the build: dotnet pwsh ./build.ps1 -Task Bench [-Rows N] [-Runs R] [-SkipSlow]
+
+    Generates realistic results of N rows (and of 100,000 rows, to show how time and memory grow with N) in
+    every format into a temporary folder, serves them from the mock Sutro server on loopback, and measures each
+    case in a fresh pwsh process: wall time and peak resident memory (from /usr/bin/time -v when present, else
+    the child's own VmHWM), the median of R runs. Runs go round-robin over the cases, so noise from other work
+    on the machine spreads evenly over them: the ratios within one run are what count.
+
+    Prints a table and writes it as markdown to output/bench/. Never asserts timings.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)][string]$ModulePath,
+    [ValidateRange(1000, 10000000)][int]$Rows = 1000000,
+    [ValidateRange(1, 15)][int]$Runs = 3,
+    # Skips the built-in JSON way (Invoke-RestMethod + a row loop), which takes half a minute and gigabytes at 1M rows.
+    [switch]$SkipSlow,
+    # Keeps the generated files (in the temporary folder) for the next run.
+    [switch]$KeepData,
+    [string]$OutputPath
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+Import-Module (Join-Path $root 'tests' 'TestHelpers.psm1') -Force
+if (-not $OutputPath) { $OutputPath = Join-Path $root 'output' 'bench' }
+$ModulePath = (Resolve-Path -LiteralPath $ModulePath).ProviderPath
+# Plain text from the children; no telemetry or update check in their start-up.
+$env:NO_COLOR = '1'
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:POWERSHELL_UPDATECHECK = 'Off'
+
+$generator = Join-Path $PSScriptRoot 'Sutro.Bench.Generator' 'bin' 'Release' 'net10.0' 'Sutro.Bench.Generator.dll'
+$floorModule = Join-Path $PSScriptRoot 'Sutro.Bench.Floor' 'bin' 'Release' 'net8.0' 'Sutro.Bench.Floor.dll'
+foreach ($built in $generator, $floorModule) {
+    if (-not (Test-Path -LiteralPath $built)) { throw "$built is not built. Run ./build.ps1 -Task Build." }
+}
+$seed = 20261120
+$timeTool = if (Test-Path -LiteralPath '/usr/bin/time') { '/usr/bin/time' } else { $null }
+$pwsh = Join-Path $PSHOME $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
+$pwshPrefix = @()
+if (-not (Test-Path -LiteralPath $pwsh)) { $pwsh = [Environment]::ProcessPath; $pwshPrefix = @(Join-Path $PSHOME 'pwsh.dll') }
+
+function Get-BenchData([int]$N) {
+    # One folder per size and seed, reused by later runs while its files are complete.
+    $dir = Join-Path ([IO.Path]::GetTempPath()) "sutro-bench-$N-$seed"
+    $marker = Join-Path $dir 'complete'
+    $jobId = "job_bench_$N"
+    if (-not (Test-Path -LiteralPath $marker)) {
+        if (Test-Path -LiteralPath $dir) { Remove-Item -LiteralPath $dir -Recurse -Force }
+        Write-Host "Generating $N rows into $dir ..."
+        & dotnet $generator --rows $N --out $dir --job-id $jobId --seed $seed
+        if ($LASTEXITCODE -ne 0) { throw "The generator failed with exit code $LASTEXITCODE." }
+        Set-Content -LiteralPath $marker -Value "$N $seed"
+    }
+    $scratch = Join-Path $dir 'scratch'
+    New-Item -ItemType Directory -Path $scratch -Force | Out-Null
+    [pscustomobject]@{
+        N = $N; Dir = $dir; Scratch = $scratch; JobId = $jobId; OneGroupJobId = "$($jobId)_onegroup"
+        Json = Join-Path $dir 'results.json'; Csv = Join-Path $dir 'results.csv.zip'
+        Parquet = Join-Path $dir 'results.parquet'; OneGroup = Join-Path $dir 'results-one-group.parquet'
+    }
+}
+
+function Register-BenchJob($Server, $Data) {
+    Invoke-MockControl -Server $Server -Path 'jobs' -Body @{
+        job_id = $Data.JobId; name = "bench-$($Data.N)"; num_rows = $Data.N
+        results_files = @{ json = $Data.Json; csv = $Data.Csv; parquet = $Data.Parquet }
+    } | Out-Null
+    Invoke-MockControl -Server $Server -Path 'jobs' -Body @{
+        job_id = $Data.OneGroupJobId; name = "bench-$($Data.N)-one-group"; num_rows = $Data.N
+        results_files = @{ parquet = $Data.OneGroup }
+    } | Out-Null
+}
+
+function Quote([string]$Text) { "'" + ($Text -replace "'", "''") + "'" }
+
+function New-BenchCase($Server, $Data) {
+    # Each case: a name, the format it reads, what it is compared with, and the script its child pwsh runs.
+    # Every script leaves the number of rows it saw (or the bytes it saved) in $count.
+    $n = $Data.N
+    $api = "-ApiUrl $(Quote $Server.Url) -ApiKey $(Quote $Server.Key)"
+    $module = "Import-Module $(Quote $ModulePath)"
+    $resultsUri = { param($job, $format) Quote "$($Server.Url)/jobs/$job/results?format=$format&include_inputs=true&include_cumulative_logprobs=true" }
+    $headers = "@{ Authorization = 'Key $($Server.Key)' }"
+    $scratch = Quote $Data.Scratch
+    $cases = [System.Collections.Generic.List[object]]::new()
+    function Add([string]$Name, [string]$Group, [string]$Baseline, [string]$Script, [long]$Expect = $n, [string[]]$Reset) {
+        $cases.Add([pscustomobject]@{ Name = $Name; Group = $Group; Baseline = $Baseline; Script = $Script; Expect = $Expect; Reset = $Reset })
+    }
+
+    Add 'Floor: Write-FloorRow | Measure-Object' 'Floor' '' "Import-Module $(Quote $floorModule); `$count = (Write-FloorRow -Count $n | Measure-Object).Count"
+    foreach ($format in 'Parquet', 'Csv', 'Json') {
+        Add "Get-SutroJobResult -Format $format | Measure-Object" $format $(if ($format -ne 'Parquet') { "Builtin$format" }) `
+            "$module; `$count = (Get-SutroJobResult -JobId $($Data.JobId) -Format $format -IncludeInput -IncludeCumulativeLogprob $api | Measure-Object).Count"
+    }
+    Add 'Get-SutroJobResult -Format Parquet (one row group) | Measure-Object' 'Parquet1' '' `
+        "$module; `$count = (Get-SutroJobResult -JobId $($Data.OneGroupJobId) -Format Parquet -IncludeInput -IncludeCumulativeLogprob $api | Measure-Object).Count"
+    Add 'Built-in CSV: Invoke-WebRequest -OutFile, Expand-Archive, Import-Csv | Measure-Object' 'BuiltinCsv' '' @"
+`$zip = Join-Path $scratch 'builtin.zip'; `$dir = Join-Path $scratch 'builtin-csv'
+Invoke-WebRequest -Uri $(& $resultsUri $Data.JobId 'csv') -Headers $headers -OutFile `$zip
+Expand-Archive -LiteralPath `$zip -DestinationPath `$dir -Force
+`$count = (Import-Csv -LiteralPath (Get-ChildItem -LiteralPath `$dir -Filter *.csv).FullName | Measure-Object).Count
+"@ -Reset 'builtin.zip', 'builtin-csv'
+    if (-not $SkipSlow) {
+        Add 'Built-in JSON: Invoke-RestMethod, a [pscustomobject] per row | Measure-Object' 'BuiltinJson' '' @"
+`$r = Invoke-RestMethod -Uri $(& $resultsUri $Data.JobId 'json') -Headers $headers
+`$in = `$r.inputs; `$out = `$r.outputs; `$lp = `$r.cumulative_logprobs
+`$count = (& { for (`$i = 0; `$i -lt `$out.Count; `$i++) { [pscustomobject]@{ JobId = '$($Data.JobId)'; Index = `$i; Input = `$in[`$i]; Output = `$out[`$i]; CumulativeLogprob = `$lp[`$i] } } } | Measure-Object).Count
+"@
+    }
+    foreach ($file in @(@('Parquet', $Data.Parquet), @('Csv', $Data.Csv), @('Json', $Data.Json))) {
+        Add "Import-SutroJobResult $([IO.Path]::GetFileName($file[1])) | Measure-Object" "Import$($file[0])" $file[0] `
+            "$module; `$count = (Import-SutroJobResult -LiteralPath $(Quote $file[1]) | Measure-Object).Count"
+    }
+    $size = (Get-Item -LiteralPath $Data.Parquet).Length
+    Add 'Export-SutroJobResult -Format Parquet' 'Export' 'BuiltinExport' `
+        "$module; Export-SutroJobResult -JobId $($Data.JobId) -Format Parquet -LiteralPath (Join-Path $scratch 'export.parquet') -IncludeInput -IncludeCumulativeLogprob $api; `$count = (Get-Item -LiteralPath (Join-Path $scratch 'export.parquet')).Length" `
+        -Expect $size -Reset 'export.parquet'
+    Add 'Built-in: Invoke-WebRequest -OutFile (Parquet)' 'BuiltinExport' '' `
+        "Invoke-WebRequest -Uri $(& $resultsUri $Data.JobId 'parquet') -Headers $headers -OutFile (Join-Path $scratch 'builtin.parquet'); `$count = (Get-Item -LiteralPath (Join-Path $scratch 'builtin.parquet')).Length" `
+        -Expect $size -Reset 'builtin.parquet'
+    $cases
+}
+
+function Invoke-Measured($Case, $Data) {
+    # One fresh pwsh: wall time and peak RSS of the whole process, start-up included.
+    foreach ($name in @($Case.Reset | Where-Object { $_ })) {
+        $path = Join-Path $Data.Scratch $name
+        if (Test-Path -LiteralPath $path) { Remove-Item -LiteralPath $path -Recurse -Force }
+    }
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+`$ProgressPreference = 'SilentlyContinue'
+$($Case.Script)
+`$hwm = (Select-String -LiteralPath /proc/self/status -Pattern '^VmHWM:\s+(\d+)' -ErrorAction Ignore).Matches.Groups[1].Value
+"BENCH count=`$count hwm=`$hwm"
+"@
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+    $childArgs = @($pwshPrefix) + @('-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', $encoded)
+    $timeFile = Join-Path $Data.Scratch 'time.txt'
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $output = if ($timeTool) { & $timeTool -v -o $timeFile $pwsh @childArgs 2>&1 } else { & $pwsh @childArgs 2>&1 }
+    $clock.Stop()
+    $exit = $LASTEXITCODE
+    $text = ($output | ForEach-Object { "$_" }) -join "`n"
+    if ($exit -ne 0 -or $text -notmatch 'BENCH count=(\d+) hwm=(\d*)') {
+        throw "$($Case.Name) failed (exit code $exit):`n$text"
+    }
+    $count = [long]$Matches[1]
+    $hwmKb = if ($Matches[2]) { [long]$Matches[2] } else { 0 }
+    if ($count -ne $Case.Expect) { throw "$($Case.Name) saw $count rows (or bytes), expected $($Case.Expect)." }
+    $seconds = $clock.Elapsed.TotalSeconds
+    $peakKb = $hwmKb
+    if ($timeTool) {
+        $report = Get-Content -LiteralPath $timeFile -Raw
+        if ($report -match 'Elapsed \(wall clock\) time[^:]*:\s*(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)') {
+            $seconds = [double]$(if ($Matches[1]) { $Matches[1] } else { 0 }) * 3600 + [double]$Matches[2] * 60 + [double]$Matches[3]
+        }
+        if ($report -match 'Maximum resident set size \(kbytes\):\s*(\d+)') { $peakKb = [long]$Matches[1] }
+    }
+    [pscustomobject]@{ Seconds = $seconds; PeakMB = $peakKb / 1024 }
+}
+
+function Get-Median([double[]]$Values) {
+    $sorted = @($Values | Sort-Object)
+    $mid = [int][Math]::Floor($sorted.Count / 2)
+    if ($sorted.Count % 2) { $sorted[$mid] } else { ($sorted[$mid - 1] + $sorted[$mid]) / 2 }
+}
+
+function Format-Ratio($Value) { if ($null -eq $Value) { '' } else { '{0:0.00}' -f $Value } }
+
+$sizes = if ($Rows -gt 100000) { @(100000, $Rows) } else { @($Rows) }
+$server = Start-SutroMockServer
+$results = [System.Collections.Generic.List[object]]::new()
+$started = Get-Date
+try {
+    foreach ($n in $sizes) {
+        $data = Get-BenchData $n
+        Register-BenchJob $server $data
+        # Warm the page cache, so the first run reads the files from memory like the others.
+        foreach ($f in $data.Json, $data.Csv, $data.Parquet, $data.OneGroup) { [IO.File]::OpenRead($f).CopyTo([IO.Stream]::Null) }
+        $cases = New-BenchCase $server $data
+        $samples = @{}
+        foreach ($case in $cases) { $samples[$case.Group] = [System.Collections.Generic.List[object]]::new() }
+        for ($run = 1; $run -le $Runs; $run++) {
+            foreach ($case in $cases) {
+                Write-Host ("[{0:N0} rows, run {1}/{2}] {3} ..." -f $n, $run, $Runs, $case.Name) -NoNewline
+                $m = Invoke-Measured $case $data
+                Write-Host (" {0:0.00} s, {1:0} MB" -f $m.Seconds, $m.PeakMB)
+                $samples[$case.Group].Add($m)
+            }
+        }
+        $medians = @{}
+        foreach ($case in $cases) {
+            $medians[$case.Group] = [pscustomobject]@{
+                Seconds = Get-Median ($samples[$case.Group] | ForEach-Object Seconds)
+                PeakMB  = Get-Median ($samples[$case.Group] | ForEach-Object PeakMB)
+            }
+        }
+        foreach ($case in $cases) {
+            $m = $medians[$case.Group]
+            $floor = $medians['Floor']
+            $base = if ($case.Baseline -and $medians.ContainsKey($case.Baseline)) { $medians[$case.Baseline] } else { $null }
+            $isBytes = $case.Group -in 'Export', 'BuiltinExport'
+            $results.Add([pscustomobject]@{
+                Rows         = $n
+                Case         = $case.Name
+                Group        = $case.Group
+                Seconds      = $m.Seconds
+                RowsPerSec   = if ($isBytes) { $null } else { $n / $m.Seconds }
+                PeakMB       = $m.PeakMB
+                TimeVsFloor  = if ($isBytes) { $null } else { $m.Seconds / $floor.Seconds }
+                TimeVsBase   = if ($base) { $m.Seconds / $base.Seconds } else { $null }
+                PeakVsBase   = if ($base) { $m.PeakMB / $base.PeakMB } else { $null }
+                Compared     = $case.Baseline
+            })
+        }
+        if (-not $KeepData) { Remove-Item -LiteralPath $data.Dir -Recurse -Force }
+        elseif (Test-Path -LiteralPath $data.Scratch) { Remove-Item -LiteralPath $data.Scratch -Recurse -Force }
+    }
+}
+finally {
+    Stop-SutroMockServer $server
+}
+
+# The table.
+$lines = [System.Collections.Generic.List[string]]::new()
+$lines.Add("# Sutro benchmark")
+$lines.Add('')
+$lines.Add("$($started.ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC; $([Environment]::ProcessorCount) cores; PowerShell $($PSVersionTable.PSVersion); .NET $([Environment]::Version); median of $Runs runs, each a fresh pwsh process (start-up included); peak = peak resident memory of that process$(if (-not $timeTool) { ' (VmHWM)' }). Load average at the end: $(if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg).Split(' ')[0..2] -join ' ' }).")
+$lines.Add('')
+$lines.Add('"vs floor": time over the floor''s time. "vs built-in": time and peak memory over the built-in way of the same format (for Import: over the matching Get; for Export: over Invoke-WebRequest -OutFile).')
+$lines.Add('')
+$lines.Add('| Rows | Case | Seconds | Rows/s | Peak MB | Time vs floor | Time vs built-in | Peak vs built-in |')
+$lines.Add('|---:|---|---:|---:|---:|---:|---:|---:|')
+foreach ($r in $results) {
+    $lines.Add(('| {0:N0} | {1} | {2:0.00} | {3} | {4:0} | {5} | {6} | {7} |' -f $r.Rows, ($r.Case -replace '\|', '\|'), $r.Seconds,
+        $(if ($r.RowsPerSec) { '{0:N0}' -f $r.RowsPerSec } else { '' }), $r.PeakMB,
+        (Format-Ratio $r.TimeVsFloor), (Format-Ratio $r.TimeVsBase), (Format-Ratio $r.PeakVsBase)))
+}
+
+# The issue's targets, at the largest size measured.
+function Find([int]$N, [string]$Group) { $results | Where-Object { $_.Rows -eq $N -and $_.Group -eq $Group } | Select-Object -First 1 }
+$big = $sizes[-1]
+$small = $sizes[0]
+$targets = [System.Collections.Generic.List[object]]::new()
+function Target([string]$What, $Value, [double]$Limit, [string]$Unit) {
+    if ($null -eq $Value) { $targets.Add([pscustomobject]@{ What = $What; Value = 'not measured'; Met = '' }); return }
+    $targets.Add([pscustomobject]@{ What = $What; Value = ('{0:0.00}{1} (limit {2}{1})' -f $Value, $Unit, $Limit); Met = $(if ($Value -le $Limit) { 'yes' } else { 'NO' }) })
+}
+$p = Find $big 'Parquet'; $c = Find $big 'Csv'; $j = Find $big 'Json'; $e = Find $big 'Export'
+Target 'Parquet time vs floor' $p.TimeVsFloor 2.5 '×'
+Target 'Parquet peak' $p.PeakMB 600 ' MB'
+Target 'CSV time vs built-in' $c.TimeVsBase 0.5 '×'
+Target 'CSV peak' $c.PeakMB 300 ' MB'
+Target 'JSON time vs built-in' $j.TimeVsBase 0.2 '×'
+Target 'JSON peak vs built-in' $j.PeakVsBase 0.1 '×'
+foreach ($f in 'Parquet', 'Csv', 'Json') { Target "Import $f vs Get" (Find $big "Import$f").TimeVsBase 1.1 '×' }
+Target 'Export time vs Invoke-WebRequest -OutFile' $e.TimeVsBase 1.0 '×'
+if ($small -ne $big) {
+    foreach ($f in 'Csv', 'Json') {
+        Target "$f peak at $('{0:N0}' -f $big) vs at $('{0:N0}' -f $small) rows" ((Find $big $f).PeakMB / (Find $small $f).PeakMB) 1.5 '×'
+    }
+    Target "Export peak at $('{0:N0}' -f $big) vs at $('{0:N0}' -f $small) rows" ((Find $big 'Export').PeakMB / (Find $small 'Export').PeakMB) 1.5 '×'
+}
+$lines.Add('')
+$lines.Add("## Targets at $('{0:N0}' -f $big) rows")
+$lines.Add('')
+$lines.Add('| Target | Measured | Met |')
+$lines.Add('|---|---|---|')
+foreach ($t in $targets) { $lines.Add("| $($t.What) | $($t.Value) | $($t.Met) |") }
+
+$markdown = $lines -join "`n"
+New-Item -ItemType Directory -Path $OutputPath -Force | Out-Null
+$file = Join-Path $OutputPath ("bench-{0}-{1:yyyyMMdd-HHmmss}.md" -f $Rows, $started)
+Set-Content -LiteralPath $file -Value $markdown -Encoding utf8NoBOM
+Write-Host ''
+Write-Host $markdown
+Write-Host ''
+Write-Host "Written to $file"
