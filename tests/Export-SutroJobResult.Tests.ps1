@@ -431,7 +431,7 @@ Describe 'Export-SutroJobResult' {
                 job_id = 'job_on_disk'; num_rows = 27; results_files = @{ parquet = $fixture }
             } | Out-Null
             Add-MockFault @{ path = '/artifact/'; cut_after_bytes = 3000 }
-            Export-SutroJobResult job_on_disk $file @common -ErrorVariable err -ErrorAction SilentlyContinue
+            Export-SutroJobResult job_on_disk $file -MaxRetryCount 0 @common -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'DownloadInterrupted,*'
             Export-SutroJobResult job_on_disk $file @common
             Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
