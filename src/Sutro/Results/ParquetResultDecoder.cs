@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using Parquet;
 using Parquet.Schema;
 
@@ -105,21 +106,26 @@ public sealed class ParquetResultDecoder : IResultDecoder
 
     public IEnumerable<ResultBatch> ReadBatches(CancellationToken cancellationToken)
     {
+        // The inputs column is decoded on a second reader of the same file while the outputs column is decoded on
+        // this one: on two cores that takes about a tenth off the whole run (decoding is mostly decompressing and
+        // first touches of fresh memory). Decoding the next row group ahead as well was a little faster still but
+        // took the peak past 600 MB at 1M rows, so it is not done.
+        using var secondReader = _inputs is null ? null : SecondReader.Open(_file.Name, cancellationToken);
         for (int g = 0; g < _reader.RowGroupCount; g++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             RowGroupColumns columns;
             try
             {
-                columns = ReadRowGroup(g, cancellationToken);
+                columns = ReadRowGroup(g, secondReader, cancellationToken);
             }
             catch (Exception ex) when (ex is not ResultDecodeException and not OperationCanceledException)
             {
                 throw new ResultDecodeException($"The Parquet row group {g} could not be read: {ex.Message}", ex);
             }
 
-            // Parquet.Net decodes a whole column chunk at once; its text stays as characters, and strings are
-            // made a small batch at a time, just before the pipeline writes them (see ResultBatch.DefaultRows).
+            // Parquet.Net decodes a whole column chunk at once; its text stays as UTF-8 bytes, and strings are made a
+            // small batch at a time, just before the pipeline writes them (see ResultBatch.DefaultRows).
             for (int start = 0; start < columns.Count; start += ResultBatch.DefaultRows)
             {
                 yield return columns.Slice(start, Math.Min(ResultBatch.DefaultRows, columns.Count - start));
@@ -134,28 +140,100 @@ public sealed class ParquetResultDecoder : IResultDecoder
         }
     }
 
-    private RowGroupColumns ReadRowGroup(int index, CancellationToken cancellationToken)
+    private RowGroupColumns ReadRowGroup(int index, SecondReader? secondReader, CancellationToken cancellationToken)
     {
-        using var group = _reader.OpenRowGroupReader(index);
-        int count = checked((int)group.RowCount);
-        var columns = new RowGroupColumns(count, _extras.Length)
+        cancellationToken.ThrowIfCancellationRequested();
+        Task<ReadOnlyMemory<byte>?[]>? inputs = null;
+        if (_inputs is not null && secondReader is not null)
         {
-            Outputs = ParquetColumnReader.ReadText(group, _outputs, cancellationToken),
-            Inputs = _inputs is null ? null : ParquetColumnReader.ReadText(group, _inputs, cancellationToken),
-        };
-        if (_logprobs is not null)
-        {
-            columns.Logprobs = new double?[count];
-            ParquetColumnReader.ReadDoubles(group, _logprobs, columns.Logprobs, cancellationToken);
+            DataField field = _inputs;
+            inputs = Task.Run(() => secondReader.ReadText(index, field, cancellationToken), cancellationToken);
         }
 
-        for (int e = 0; e < _extras.Length; e++)
+        try
         {
-            columns.Extras[e] = new object?[count];
-            ParquetColumnReader.ReadValues(group, _extras[e], columns.Extras[e], cancellationToken);
+            using var group = _reader.OpenRowGroupReader(index);
+            int count = checked((int)group.RowCount);
+            var outputs = ParquetColumnReader.ReadText(group, _outputs, cancellationToken);
+            double?[]? logprobs = null;
+            if (_logprobs is not null)
+            {
+                logprobs = new double?[count];
+                ParquetColumnReader.ReadDoubles(group, _logprobs, logprobs, cancellationToken);
+            }
+
+            var columns = new RowGroupColumns(count, _extras.Length)
+            {
+                Outputs = outputs,
+                Inputs = inputs?.GetAwaiter().GetResult(),
+                Logprobs = logprobs,
+            };
+            for (int e = 0; e < _extras.Length; e++)
+            {
+                columns.Extras[e] = new object?[count];
+                ParquetColumnReader.ReadValues(group, _extras[e], columns.Extras[e], cancellationToken);
+            }
+
+            return columns;
+        }
+        finally
+        {
+            // Never leave the inputs task running on the second reader when this one fails.
+            if (inputs is not null && !inputs.IsCompleted)
+            {
+                try
+                {
+                    inputs.Wait();
+                }
+                catch (AggregateException)
+                {
+                }
+            }
+        }
+    }
+
+    /// <summary>A second, independent reader of the same file, so two columns decode at once.</summary>
+    private sealed class SecondReader : IDisposable
+    {
+        private readonly FileStream _file;
+        private readonly ParquetReader _reader;
+
+        private SecondReader(FileStream file, ParquetReader reader)
+        {
+            _file = file;
+            _reader = reader;
         }
 
-        return columns;
+        public static SecondReader Open(string path, CancellationToken cancellationToken)
+        {
+            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+            try
+            {
+                return new SecondReader(file, Run(() => ParquetReader.CreateAsync(file, null, leaveStreamOpen: true, cancellationToken)));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                file.Dispose();
+                throw new ResultDecodeException($"The Parquet results could not be read a second time: {ex.Message}", ex);
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
+        }
+
+        public ReadOnlyMemory<byte>?[] ReadText(int index, DataField field, CancellationToken cancellationToken)
+        {
+            using var group = _reader.OpenRowGroupReader(index);
+            return ParquetColumnReader.ReadText(group, field, cancellationToken);
+        }
+
+        public void Dispose()
+        {
+            _reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _file.Dispose();
+        }
     }
 
     /// <summary>One row group's columns as Parquet.Net gives them, cut into batches on demand.</summary>
@@ -169,11 +247,11 @@ public sealed class ParquetResultDecoder : IResultDecoder
 
         public int Count { get; }
 
-        public ReadOnlyMemory<char>?[] Outputs { get; init; } = Array.Empty<ReadOnlyMemory<char>?>();
+        public ReadOnlyMemory<byte>?[] Outputs { get; init; } = Array.Empty<ReadOnlyMemory<byte>?>();
 
-        public ReadOnlyMemory<char>?[]? Inputs { get; init; }
+        public ReadOnlyMemory<byte>?[]? Inputs { get; init; }
 
-        public double?[]? Logprobs { get; set; }
+        public double?[]? Logprobs { get; init; }
 
         public object?[][] Extras { get; }
 
