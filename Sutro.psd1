@@ -8,7 +8,6 @@
     Description          = 'PowerShell client of the Sutro batch LLM-inference service: fetch, export and import job results (JSON, zipped CSV, Parquet) as pipeline objects, streamed, with bounded memory.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('Sutro.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-Sutro'

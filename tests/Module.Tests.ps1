@@ -62,6 +62,40 @@ Describe 'Importing the module in a fresh pwsh' {
     }
 }
 
+Describe 'The views of jobs, quotas and connections' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $script:server = Start-SutroMockServer
+        $script:modulePath = ConvertTo-PowerShellLiteral $env:SUTRO_TEST_MODULE
+    }
+    AfterAll {
+        Stop-SutroMockServer $server
+    }
+
+    It 'load with the first cmdlet that emits one, not at import, and then give the table view' {
+        $api = "-ApiUrl $(ConvertTo-PowerShellLiteral $server.Url) -ApiKey $(ConvertTo-PowerShellLiteral $server.Key)"
+        $script = @"
+Import-Module $modulePath
+`$before = @(Get-FormatData -TypeName Sutro.Job, Sutro.Quota, Sutro.Connection).Count
+`$rows = @(Get-SutroJobResult -JobId job_12345 -Format Json $api).Count
+`$afterRows = @(Get-FormatData -TypeName Sutro.Job, Sutro.Quota, Sutro.Connection).Count
+`$header = (Get-SutroQuota $api | Out-String -Width 200).Trim() -split '\r?\n' | Select-Object -First 1
+`$after = @(Get-FormatData -TypeName Sutro.Job, Sutro.Quota, Sutro.Connection).Count
+Get-SutroQuota $api | Out-Null
+`$again = @(Get-FormatData -TypeName Sutro.Job, Sutro.Quota, Sutro.Connection).Count
+"`$before `$rows `$afterRows `$after `$again"
+(`$header -split '\s+') -join ','
+"@
+        $run = Invoke-ChildPwsh -Command $script
+        $run.StdErr | Should -BeExactly ''
+        $run.ExitCode | Should -Be 0
+        $lines = $run.StdOut.Trim() -split '\r?\n'
+        # Nothing at import nor after the results cmdlets; the three types' views once a quota is listed, and not twice.
+        $lines[0] | Should -BeExactly '0 5 0 3 3'
+        $lines[1] | Should -BeExactly 'Priority,RowQuota,TokenQuota'
+    }
+}
+
 Describe 'Another copy of Parquet.dll already loaded into the default context' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force

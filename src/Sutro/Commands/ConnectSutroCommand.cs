@@ -35,6 +35,8 @@ public sealed class ConnectSutroCommand : SutroCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    protected override void BeginProcessing() => FormatViews.EnsureLoaded(this);
+
     protected override void EndProcessing()
     {
         Uri url;

@@ -35,6 +35,8 @@ public sealed class GetSutroJobCommand : SutroApiCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int First { get; set; } = int.MaxValue;
 
+    protected override void BeginProcessing() => FormatViews.EnsureLoaded(this);
+
     protected override void ProcessRecord()
     {
         if (JobId is null || JobId.Length == 0)

@@ -12,6 +12,8 @@ namespace Sutro.Commands;
 [OutputType(typeof(Quota))]
 public sealed class GetSutroQuotaCommand : SutroApiCmdlet
 {
+    protected override void BeginProcessing() => FormatViews.EnsureLoaded(this);
+
     protected override void EndProcessing()
     {
         try

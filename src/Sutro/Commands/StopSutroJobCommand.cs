@@ -25,6 +25,8 @@ public sealed class StopSutroJobCommand : SutroApiCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    protected override void BeginProcessing() => FormatViews.EnsureLoaded(this);
+
     protected override void ProcessRecord()
     {
         foreach (string id in JobId)

@@ -19,6 +19,8 @@ public sealed class TestSutroConnectionCommand : SutroApiCmdlet
     [Parameter]
     public SwitchParameter Detailed { get; set; }
 
+    protected override void BeginProcessing() => FormatViews.EnsureLoaded(this);
+
     protected override void EndProcessing()
     {
         SutroEndpoint endpoint;

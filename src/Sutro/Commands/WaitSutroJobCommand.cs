@@ -39,6 +39,7 @@ public sealed class WaitSutroJobCommand : SutroApiCmdlet
 
     protected override void BeginProcessing()
     {
+        FormatViews.EnsureLoaded(this);
         _deadline = new WaitDeadline(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null);
     }
 
