@@ -128,4 +128,51 @@ Describe 'Connect-Sutro' {
             (Test-SutroConnection -Detailed).KeySource | Should -BeExactly 'Connect-Sutro'
         }
     }
+
+    Context '-Proxy' {
+        # A second mock server stands for the proxy: it answers requests sent to it in proxy form itself, and its
+        # request log shows what went through it.
+        BeforeAll {
+            $script:proxy = Start-SutroMockServer
+        }
+        AfterAll {
+            Stop-SutroMockServer $proxy
+        }
+        BeforeEach {
+            Invoke-MockControl $proxy 'reset' | Out-Null
+        }
+
+        It 'sends a call with -Proxy through the proxy, not straight to the API' {
+            (Get-SutroJob job_12345 -ApiUrl $server.Url -ApiKey $server.Key -Proxy $proxy.Url).JobId | Should -BeExactly 'job_12345'
+            (Get-MockRequest $proxy).path | Should -Be @('/v1/jobs/job_12345')
+            Get-MockRequest $server | Should -BeNullOrEmpty
+        }
+
+        It 'checks through the proxy and keeps it for the session; a call''s own -Proxy wins; Disconnect-Sutro forgets it' {
+            Connect-Sutro $server.Url $server.Key -Proxy $proxy.Url
+            (Get-SutroJob job_12345).Name | Should -BeExactly 'small'
+            $through = Get-MockRequest $proxy
+            $through.path | Should -Be @('/v1/try-authentication', '/v1/jobs/job_12345')
+            $through | ForEach-Object { $_.authorization | Should -BeExactly "Key $($server.Key)" }
+            Get-MockRequest $server | Should -BeNullOrEmpty
+
+            # The API server itself named as the proxy of one call: that call reaches it, not the session's proxy.
+            (Get-SutroJob job_12345 -Proxy $server.Url).JobId | Should -BeExactly 'job_12345'
+            (Get-MockRequest $server).path | Should -Be @('/v1/jobs/job_12345')
+            @(Get-MockRequest $proxy).Count | Should -Be 2
+
+            Disconnect-Sutro
+            (Get-SutroJob job_12345 -ApiUrl $server.Url -ApiKey $server.Key).JobId | Should -BeExactly 'job_12345'
+            @(Get-MockRequest $proxy).Count | Should -Be 2
+            @(Get-MockRequest $server).Count | Should -Be 2
+        }
+
+        It 'is never written to the settings file by -Save' {
+            Connect-Sutro $server.Url $server.Key -Proxy $proxy.Url -Save
+            $saved = Get-Content -LiteralPath $configPath -Raw | ConvertFrom-Json -AsHashtable
+            $saved.Keys | Sort-Object | Should -Be @('api_key', 'api_url')
+            $saved.api_url | Should -BeExactly "$($server.Url)/v1"
+            Get-Content -LiteralPath $configPath -Raw | Should -Not -Match ([regex]::Escape(([uri]$proxy.Url).Authority))
+        }
+    }
 }

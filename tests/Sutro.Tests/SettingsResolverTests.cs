@@ -214,4 +214,26 @@ public class SettingsResolverTests : IDisposable
         Assert.Equal("SettingsInvalid", ex.ErrorId);
         Assert.Contains(ConfigPath, ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TheConnectionsProxyGoesOnlyWithTheConnectionsKey()
+    {
+        var proxy = new Uri("http://proxy.corp.example:3128/");
+        _session = new SutroEndpoint(ApiUrl.Normalize("https://session.example.com"), "sk_session", SettingsResolver.SessionSource) { Proxy = proxy };
+        _env["SUTRO_API_URL"] = "https://env.example.com";
+        _env["SUTRO_API_KEY"] = "sk_env";
+
+        var fromConnection = Resolve();
+        Assert.Equal("sk_session", fromConnection.Key);
+        Assert.Equal(proxy, fromConnection.Proxy);
+
+        // The connection's URL named with the call still uses the connection's key, and so its proxy.
+        Assert.Equal(proxy, Resolve("https://session.example.com").Proxy);
+
+        // A key given with the call, or found elsewhere, goes without it.
+        Assert.Null(Resolve("https://session.example.com", "sk_call").Proxy);
+        var fromEnvironment = Resolve("https://env.example.com");
+        Assert.Equal("sk_env", fromEnvironment.Key);
+        Assert.Null(fromEnvironment.Proxy);
+    }
 }

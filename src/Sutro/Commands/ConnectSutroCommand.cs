@@ -10,11 +10,12 @@ namespace Sutro.Commands;
 /// <summary>
 /// Connect-Sutro: checks a URL and key with <c>try-authentication</c> and keeps them for this
 /// PowerShell session, ahead of the environment and the settings file; -Save also writes them to
-/// <c>~/.sutro/config.json</c>, the file the Python CLI reads.
+/// <c>~/.sutro/config.json</c>, the file the Python CLI reads. A -Proxy given here is kept with the
+/// connection for the session (never saved to the file).
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "Sutro")]
 [OutputType(typeof(Connection))]
-public sealed class ConnectSutroCommand : SutroCmdlet
+public sealed class ConnectSutroCommand : SutroNetworkCmdlet
 {
     /// <summary>The deployment's API URL (a URL with no path gets /v1).</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -57,8 +58,12 @@ public sealed class ConnectSutroCommand : SutroCmdlet
                 "SettingsInvalid", ErrorCategory.InvalidArgument, null));
         }
 
-        var endpoint = new SutroEndpoint(url, key, SettingsResolver.SessionSource);
-        var api = new JobsApi(new SutroApiClient(endpoint, QueueVerbose));
+        var endpoint = new SutroEndpoint(url, key, SettingsResolver.SessionSource)
+        {
+            Proxy = Proxy,
+            ProxyCredential = Proxy is null ? null : ProxyCredential?.GetNetworkCredential(),
+        };
+        var api = new JobsApi(CreateClient(endpoint));
         bool accepted;
         try
         {

@@ -6,10 +6,10 @@ using Sutro.Http;
 namespace Sutro.Commands;
 
 /// <summary>
-/// A cmdlet that calls the Sutro API: the parameters every such cmdlet shares (-ApiUrl, -ApiKey,
-/// -MaxRetryCount) and the client built from them.
+/// A cmdlet that calls the Sutro API with the settings the resolver finds, unless -ApiUrl/-ApiKey give them
+/// for the call; the network parameters (-MaxRetryCount, timeouts, -Proxy) come from <see cref="SutroNetworkCmdlet"/>.
 /// </summary>
-public abstract class SutroApiCmdlet : SutroCmdlet
+public abstract class SutroApiCmdlet : SutroNetworkCmdlet
 {
     /// <summary>The API URL for this call; see about_Sutro for where it is otherwise found.</summary>
     [Parameter]
@@ -21,45 +21,6 @@ public abstract class SutroApiCmdlet : SutroCmdlet
     [SecureStringTransformation]
     public SecureString? ApiKey { get; set; }
 
-    /// <summary>How many times a failed request that is safe to repeat is retried (0 turns retries off).</summary>
-    [Parameter]
-    [ValidateRange(0, 20)]
-    public int MaxRetryCount { get; set; } = SutroApiClient.DefaultMaxRetryCount;
-
-    /// <summary>
-    /// Seconds the server may take to answer a request with its status line and headers
-    /// (connecting included), as Invoke-WebRequest's parameter of the same name.
-    /// </summary>
-    [Parameter]
-    [ValidateRange(1, 86400)]
-    public int ConnectionTimeoutSeconds { get; set; } = SutroApiClient.DefaultTimeoutSeconds;
-
-    /// <summary>
-    /// Seconds a response body may send nothing before the transfer is abandoned (and retried), as
-    /// Invoke-WebRequest's parameter of the same name.
-    /// </summary>
-    [Parameter]
-    [ValidateRange(1, 86400)]
-    public int OperationTimeoutSeconds { get; set; } = SutroApiClient.DefaultTimeoutSeconds;
-
-    /// <summary>A proxy for this call; by default the system proxy (HTTPS_PROXY/NO_PROXY) is used.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public Uri? Proxy { get; set; }
-
-    [Parameter]
-    [Credential]
-    [ValidateNotNull]
-    public PSCredential? ProxyCredential { get; set; }
-
     /// <summary>A client for the resolved endpoint; its verbose text goes to -Verbose, never the key.</summary>
-    internal SutroApiClient CreateClient() =>
-        new(ResolveEndpoint(ApiUrl, ApiKey), QueueVerbose)
-        {
-            MaxRetryCount = MaxRetryCount,
-            ResponseTimeout = TimeSpan.FromSeconds(ConnectionTimeoutSeconds),
-            IdleReadTimeout = TimeSpan.FromSeconds(OperationTimeoutSeconds),
-            Proxy = Proxy,
-            ProxyCredential = ProxyCredential?.GetNetworkCredential(),
-        };
+    internal SutroApiClient CreateClient() => CreateClient(ResolveEndpoint(ApiUrl, ApiKey));
 }

@@ -46,12 +46,17 @@ internal sealed partial class SutroApiClient
     /// <summary>How long a response body may send nothing before the download is abandoned.</summary>
     public TimeSpan IdleReadTimeout { get; init; } = TimeSpan.FromSeconds(DefaultTimeoutSeconds);
 
-    /// <summary>An explicit proxy (else the system's, which honours HTTPS_PROXY and NO_PROXY).</summary>
+    /// <summary>
+    /// An explicit proxy for this call; else the one Connect-Sutro kept with the endpoint; else the system's,
+    /// which honours HTTPS_PROXY and NO_PROXY.
+    /// </summary>
     public Uri? Proxy { get; init; }
 
     public NetworkCredential? ProxyCredential { get; init; }
 
-    private HttpClient Http => SutroHttp.For(Proxy, ProxyCredential);
+    private HttpClient Http => Proxy is not null
+        ? SutroHttp.For(Proxy, ProxyCredential)
+        : SutroHttp.For(_endpoint.Proxy, _endpoint.ProxyCredential);
 
     public Uri UriFor(string relative) => new(_endpoint.BaseUri, relative);
 

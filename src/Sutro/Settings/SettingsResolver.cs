@@ -74,7 +74,13 @@ public static class SettingsResolver
         {
             if (source.Key is not null && ApiUrl.SameEndpoint(source.Url ?? ApiUrl.CentralHost, url))
             {
-                return new SutroEndpoint(url, source.Key, source.Name);
+                // A call that uses the connection's key goes through the proxy Connect-Sutro was given, if any.
+                bool connection = session is not null && source.Name == SessionSource;
+                return new SutroEndpoint(url, source.Key, source.Name)
+                {
+                    Proxy = connection ? session!.Proxy : null,
+                    ProxyCredential = connection ? session!.ProxyCredential : null,
+                };
             }
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Net;
 
 namespace Sutro.Settings;
 
@@ -24,6 +25,11 @@ public sealed class SutroEndpoint
     public string Source { get; }
 
     internal string Key => _key;
+
+    /// <summary>The proxy Connect-Sutro was given, used for this endpoint's requests unless a call gives -Proxy.</summary>
+    public Uri? Proxy { get; init; }
+
+    internal NetworkCredential? ProxyCredential { get; init; }
 
     public override string ToString() => $"{BaseUri} (key from {Source})";
 }
