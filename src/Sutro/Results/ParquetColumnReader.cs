@@ -1,5 +1,6 @@
 using System;
 using System.Text;
+using System.Text.Unicode;
 using System.Threading;
 using System.Threading.Tasks;
 using Parquet;
@@ -53,6 +54,22 @@ internal static class ParquetColumnReader
         return values;
     }
 
+    /// <summary>
+    /// Fails when a value is not valid UTF-8, naming the column and the row (<paramref name="firstRow"/> is the
+    /// row group's first row in the file). Checked for a whole row group before any of its rows is written, so
+    /// no text is ever passed on with replacement characters in it.
+    /// </summary>
+    public static void RequireUtf8(ReadOnlyMemory<byte>?[] values, string column, long firstRow)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] is { } value && !Utf8.IsValid(value.Span))
+            {
+                throw new ResultDecodeException($"The Parquet column '{column}' holds text that is not valid UTF-8 (row {firstRow + i}).");
+            }
+        }
+    }
+
     /// <summary>Strings of <paramref name="count"/> values from <paramref name="start"/>.</summary>
     public static void ToStrings(ReadOnlyMemory<byte>?[] values, int start, string?[] target, int count)
     {
@@ -63,9 +80,10 @@ internal static class ParquetColumnReader
         }
     }
 
-    public static void ReadStrings(ParquetRowGroupReader group, DataField field, string?[] target, CancellationToken cancellationToken)
+    public static void ReadStrings(ParquetRowGroupReader group, DataField field, string?[] target, long firstRow, CancellationToken cancellationToken)
     {
         var values = ReadText(group, field, cancellationToken);
+        RequireUtf8(values, field.Name, firstRow);
         ToStrings(values, 0, target, values.Length);
     }
 
@@ -86,13 +104,13 @@ internal static class ParquetColumnReader
         }
     }
 
-    public static void ReadValues(ParquetRowGroupReader group, DataField field, object?[] target, CancellationToken cancellationToken)
+    public static void ReadValues(ParquetRowGroupReader group, DataField field, object?[] target, long firstRow, CancellationToken cancellationToken)
     {
         Type type = field.ClrType;
         if (type == typeof(ReadOnlyMemory<char>))
         {
             var strings = new string?[target.Length];
-            ReadStrings(group, field, strings, cancellationToken);
+            ReadStrings(group, field, strings, firstRow, cancellationToken);
             Array.Copy(strings, target, strings.Length);
         }
         else if (type == typeof(double))

@@ -22,6 +22,7 @@ public sealed class ParquetResultDecoder : IResultDecoder
     private readonly DataField? _inputs;
     private readonly DataField? _logprobs;
     private readonly DataField[] _extras;
+    private readonly long[] _groupStarts;
 
     private ParquetResultDecoder(FileStream file, ParquetReader reader, DataField outputs, DataField? inputs, DataField? logprobs, DataField[] extras)
     {
@@ -32,7 +33,15 @@ public sealed class ParquetResultDecoder : IResultDecoder
         _logprobs = logprobs;
         _extras = extras;
         Schema = new ResultSchema(inputs is not null, logprobs is not null, extras.Select(e => e.Name).ToArray());
-        RowCount = Enumerable.Range(0, reader.RowGroupCount).Sum(i => reader.OpenRowGroupReader(i).RowCount);
+        _groupStarts = new long[reader.RowGroupCount];
+        long rows = 0;
+        for (int i = 0; i < reader.RowGroupCount; i++)
+        {
+            _groupStarts[i] = rows;
+            rows += reader.OpenRowGroupReader(i).RowCount;
+        }
+
+        RowCount = rows;
     }
 
     public ResultSchema Schema { get; }
@@ -168,10 +177,16 @@ public sealed class ParquetResultDecoder : IResultDecoder
                 Inputs = inputs?.GetAwaiter().GetResult(),
                 Logprobs = logprobs,
             };
+            ParquetColumnReader.RequireUtf8(columns.Outputs, _outputs.Name, _groupStarts[index]);
+            if (columns.Inputs is not null)
+            {
+                ParquetColumnReader.RequireUtf8(columns.Inputs, _inputs!.Name, _groupStarts[index]);
+            }
+
             for (int e = 0; e < _extras.Length; e++)
             {
                 columns.Extras[e] = new object?[count];
-                ParquetColumnReader.ReadValues(group, _extras[e], columns.Extras[e], cancellationToken);
+                ParquetColumnReader.ReadValues(group, _extras[e], columns.Extras[e], _groupStarts[index], cancellationToken);
             }
 
             return columns;
