@@ -17,7 +17,7 @@ namespace Sutro.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "SutroJobResult", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
+public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -26,12 +26,6 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
     private ExportDestination? _destination;
     private string _destinationText = string.Empty;
     private int _jobsSeen;
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "job_id")]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(JobIdCompleter))]
-    public string[] JobId { get; set; } = Array.Empty<string>();
 
     /// <summary>A folder (one <c>&lt;job_id&gt;.&lt;ext&gt;</c> file a job) or a file; the current folder when left out.</summary>
     [Parameter(Position = 1, ParameterSetName = PathSet)]
@@ -46,12 +40,6 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
     /// <summary>The format to save; by default the one the file's extension names (Parquet for a folder).</summary>
     [Parameter]
     public ResultFormat? Format { get; set; }
-
-    [Parameter]
-    public SwitchParameter IncludeInput { get; set; }
-
-    [Parameter]
-    public SwitchParameter IncludeCumulativeLogprob { get; set; }
 
     /// <summary>Replaces an existing file.</summary>
     [Parameter]
@@ -249,7 +237,7 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
 
     private async Task<ResultsArtifact?> AskForArtifactAsync(SutroApiClient client, string jobId, CancellationToken token)
     {
-        string relative = $"jobs/{Uri.EscapeDataString(jobId)}/results-url?format=parquet&{Flags()}";
+        string relative = $"jobs/{Uri.EscapeDataString(jobId)}/results-url?format=parquet&{ResultFlags()}";
         try
         {
             using var answer = await client.GetJsonAsync(relative, jobId, token).ConfigureAwait(false);
@@ -271,16 +259,13 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
     private long Download(SutroApiClient client, string jobId, ResultFormat format, string path, ByteProgress progress)
     {
         string wire = format.ToWire();
-        string relative = $"jobs/{Uri.EscapeDataString(jobId)}/results?result_format={wire}&format={wire}&{Flags()}";
+        string relative = $"jobs/{Uri.EscapeDataString(jobId)}/results?result_format={wire}&format={wire}&{ResultFlags()}";
         return RunAsync(async token =>
         {
             await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
             return await client.DownloadAsync(relative, jobId, file, progress.Report, token).ConfigureAwait(false);
         });
     }
-
-    private string Flags() =>
-        $"include_inputs={Bool(IncludeInput)}&include_cumulative_logprobs={Bool(IncludeCumulativeLogprob)}";
 
     /// <summary>The FileInfo as Get-Item gives it (with PSPath), so it pipes into Import-SutroJobResult.</summary>
     private object SavedFile(string target)
@@ -337,6 +322,4 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
         ResultFileKind.ZippedCsv => "zipped CSV",
         _ => "CSV",
     };
-
-    private static string Bool(bool value) => value ? "true" : "false";
 }

@@ -16,26 +16,14 @@ namespace Sutro.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SutroJobResult")]
 [OutputType(typeof(JobResultRow))]
-public sealed class GetSutroJobResultCommand : SutroApiCmdlet
+public sealed class GetSutroJobResultCommand : SutroJobResultCmdlet
 {
     private const int ProgressId = 0x5757;
 
     private WaitDeadline _deadline = new(null);
 
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "job_id")]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(JobIdCompleter))]
-    public string[] JobId { get; set; } = Array.Empty<string>();
-
     [Parameter]
     public ResultFormat Format { get; set; } = ResultFormat.Parquet;
-
-    [Parameter]
-    public SwitchParameter IncludeInput { get; set; }
-
-    [Parameter]
-    public SwitchParameter IncludeCumulativeLogprob { get; set; }
 
     [Parameter]
     public SwitchParameter ExpandOutput { get; set; }
@@ -91,7 +79,7 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
     private void FetchRows(string jobId)
     {
         var client = CreateClient();
-        string flags = $"include_inputs={Bool(IncludeInput)}&include_cumulative_logprobs={Bool(IncludeCumulativeLogprob)}";
+        string flags = ResultFlags();
         string wire = Format.ToWire();
         string relative = $"jobs/{Uri.EscapeDataString(jobId)}/results?result_format={wire}&format={wire}&{flags}";
 
@@ -155,6 +143,4 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
             new JobWaitProgress(WaitSutroJobCommand.ProgressId, QueueProgress), QueueVerbose);
         RunAsync(token => waiter.WaitAsync(jobId, token));
     }
-
-    private static string Bool(bool value) => value ? "true" : "false";
 }

@@ -12,15 +12,8 @@ namespace Sutro.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Stop, "SutroJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Job))]
-public sealed class StopSutroJobCommand : SutroApiCmdlet
+public sealed class StopSutroJobCommand : SutroJobsCmdlet
 {
-    /// <summary>The jobs to cancel.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "job_id")]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(JobIdCompleter))]
-    public string[] JobId { get; set; } = Array.Empty<string>();
-
     /// <summary>Write each job (a Sutro.Job) after the cancellation request.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }

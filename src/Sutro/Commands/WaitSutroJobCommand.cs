@@ -14,18 +14,11 @@ namespace Sutro.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "SutroJob")]
 [OutputType(typeof(Job))]
-public sealed class WaitSutroJobCommand : SutroApiCmdlet
+public sealed class WaitSutroJobCommand : SutroJobsCmdlet
 {
     internal const int ProgressId = 0x5758;
 
     private WaitDeadline _deadline = new(null);
-
-    /// <summary>The jobs to wait for.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "job_id")]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(JobIdCompleter))]
-    public string[] JobId { get; set; } = Array.Empty<string>();
 
     /// <summary>How long this command waits in all, counted from its start; without it, as long as it takes.</summary>
     [Parameter]

@@ -10,7 +10,7 @@ namespace Sutro.Results;
 /// refusing a ZIP bomb (a few hundred KB that would inflate to gigabytes). Real CSV results compress by
 /// well under 200:1.
 /// </summary>
-internal sealed class CheckedZipEntryStream : Stream
+internal sealed class CheckedZipEntryStream : ForwardOnlyStream
 {
     /// <summary>Inflated bytes always allowed, whatever the ratio.</summary>
     internal const long FreeBytes = 64L * 1024 * 1024;
@@ -33,8 +33,6 @@ internal sealed class CheckedZipEntryStream : Stream
         _claimedLength = claimedLength;
         _limit = Math.Max(FreeBytes, compressedLength * MaxRatio);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -72,29 +70,7 @@ internal sealed class CheckedZipEntryStream : Stream
         return read;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _read;
-        set => throw new NotSupportedException();
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override long BytesRead => _read;
 
     protected override void Dispose(bool disposing)
     {

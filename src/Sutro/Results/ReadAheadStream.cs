@@ -14,7 +14,7 @@ namespace Sutro.Results;
 /// <see cref="BlocksAhead"/> blocks wait; an exception of the inner stream is thrown to the reader at the
 /// position where it happened. Disposing stops the worker and waits for it, then disposes the inner stream.
 /// </summary>
-internal sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : ForwardOnlyStream
 {
     private const int BlockSize = 128 * 1024;
     private const int BlocksAhead = 4;
@@ -81,8 +81,6 @@ internal sealed class ReadAheadStream : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (buffer.IsEmpty)
@@ -121,29 +119,7 @@ internal sealed class ReadAheadStream : Stream
         _current = null;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _position;
-        set => throw new NotSupportedException();
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override long BytesRead => _position;
 
     protected override void Dispose(bool disposing)
     {
