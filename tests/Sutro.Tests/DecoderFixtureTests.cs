@@ -48,7 +48,7 @@ public class DecoderFixtureTests
         {
             for (int i = 0; i < batch.Count; i++)
             {
-                builder.Append(Canonical.Row(decoder.Schema.HasInput ? batch.Inputs[i] : null, batch.Outputs[i], decoder.Schema.HasLogprob ? batch.Logprobs[i] : null));
+                builder.Append(Canonical.Row(decoder.Schema.HasInput ? (string?)batch.Inputs[i] : null, (string?)batch.Outputs[i], decoder.Schema.HasLogprob ? batch.Logprobs[i] : null));
             }
         }
 
@@ -73,7 +73,7 @@ public class DecoderFixtureTests
         {
             for (int i = 0; i < batch.Count; i++)
             {
-                builder.Append(Canonical.Row(decoder.Schema.HasInput ? batch.Inputs[i] : null, batch.Outputs[i], decoder.Schema.HasLogprob ? batch.Logprobs[i] : null));
+                builder.Append(Canonical.Row(decoder.Schema.HasInput ? (string?)batch.Inputs[i] : null, (string?)batch.Outputs[i], decoder.Schema.HasLogprob ? batch.Logprobs[i] : null));
             }
         }
 

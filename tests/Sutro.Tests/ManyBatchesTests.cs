@@ -120,7 +120,7 @@ public class ManyBatchesTests : IDisposable
             Assert.InRange(batch.Count, 1, ResultBatch.DefaultRows);
             for (int i = 0; i < batch.Count; i++)
             {
-                seen.Add((batch.Inputs[i], batch.Outputs[i], batch.Logprobs[i], batch.Extras[0][i]));
+                seen.Add(((string?)batch.Inputs[i], (string?)batch.Outputs[i], batch.Logprobs[i], batch.Extras[0][i]));
             }
         }
 

@@ -50,7 +50,7 @@ public class ParquetTextTests : IDisposable
         {
             for (int i = 0; i < batch.Count; i++)
             {
-                seen.Add((decoder.Schema.HasInput ? batch.Inputs[i] : null, batch.Outputs[i]));
+                seen.Add((decoder.Schema.HasInput ? (string?)batch.Inputs[i] : null, (string?)batch.Outputs[i]));
             }
         }
 

@@ -71,7 +71,7 @@ internal static class ParquetColumnReader
     }
 
     /// <summary>Strings of <paramref name="count"/> values from <paramref name="start"/>.</summary>
-    public static void ToStrings(ReadOnlyMemory<byte>?[] values, int start, string?[] target, int count)
+    public static void ToStrings(ReadOnlyMemory<byte>?[] values, int start, object?[] target, int count)
     {
         for (int i = 0; i < count; i++)
         {
@@ -80,7 +80,7 @@ internal static class ParquetColumnReader
         }
     }
 
-    public static void ReadStrings(ParquetRowGroupReader group, DataField field, string?[] target, long firstRow, CancellationToken cancellationToken)
+    public static void ReadStrings(ParquetRowGroupReader group, DataField field, object?[] target, long firstRow, CancellationToken cancellationToken)
     {
         var values = ReadText(group, field, cancellationToken);
         RequireUtf8(values, field.Name, firstRow);

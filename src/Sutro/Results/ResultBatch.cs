@@ -38,8 +38,8 @@ public sealed class ResultBatch
 
     public ResultBatch(int capacity, int extraColumns)
     {
-        Inputs = new string?[capacity];
-        Outputs = new string?[capacity];
+        Inputs = new object?[capacity];
+        Outputs = new object?[capacity];
         Logprobs = new double?[capacity];
         Extras = new object?[extraColumns][];
         for (int i = 0; i < extraColumns; i++)
@@ -50,9 +50,11 @@ public sealed class ResultBatch
 
     public int Count { get; set; }
 
-    public string?[] Inputs { get; }
+    /// <summary>Inputs: text, or another value where the column is not text (numbers, lists, structures).</summary>
+    public object?[] Inputs { get; }
 
-    public string?[] Outputs { get; }
+    /// <summary>Outputs: text, or another value where the column is not text (an embedding's numbers).</summary>
+    public object?[] Outputs { get; }
 
     public double?[] Logprobs { get; }
 

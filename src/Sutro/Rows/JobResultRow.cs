@@ -7,7 +7,7 @@ namespace Sutro;
 /// </summary>
 public sealed class JobResultRow
 {
-    public JobResultRow(string? jobId, long index, string? input, string? output, double? cumulativeLogprob)
+    public JobResultRow(string? jobId, long index, object? input, object? output, double? cumulativeLogprob)
     {
         JobId = jobId;
         Index = index;
@@ -22,11 +22,13 @@ public sealed class JobResultRow
     /// <summary>0-based position: the row's input order.</summary>
     public long Index { get; set; }
 
-    public string? Input { get; set; }
+    /// <summary>The row's input: text, or the value of a non-text inputs column.</summary>
+    public object? Input { get; set; }
 
-    public string? Output { get; set; }
+    /// <summary>The row's output: text, or the value of a non-text outputs column (an embedding as [double[]]).</summary>
+    public object? Output { get; set; }
 
     public double? CumulativeLogprob { get; set; }
 
-    public override string ToString() => Output ?? string.Empty;
+    public override string ToString() => Output?.ToString() ?? string.Empty;
 }

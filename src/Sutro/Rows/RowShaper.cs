@@ -44,12 +44,13 @@ internal sealed class RowShaper
 
     public object Shape(ResultBatch batch, int i, long index)
     {
-        string? output = batch.Outputs[i];
+        string? output = batch.Outputs[i] as string;
+        object? value = batch.Outputs[i];
         var row = new JobResultRow(
             _jobId,
             index,
             _schema.HasInput ? batch.Inputs[i] : null,
-            output,
+            value,
             _schema.HasLogprob ? batch.Logprobs[i] : null);
 
         bool interpret = !_raw && output is not null && LooksLikeObject(output) && (_expand || output.Contains("\"reasoning_content\"", StringComparison.Ordinal));

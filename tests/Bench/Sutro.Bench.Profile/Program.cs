@@ -56,7 +56,7 @@ static void Decode(string path)
     {
         for (int i = 0; i < batch.Count; i++)
         {
-            chars += (batch.Outputs[i]?.Length ?? 0) + (batch.Inputs[i]?.Length ?? 0);
+            chars += ((batch.Outputs[i] as string)?.Length ?? 0) + ((batch.Inputs[i] as string)?.Length ?? 0);
         }
 
         rows += batch.Count;
