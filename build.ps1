@@ -59,17 +59,26 @@ function Invoke-Dotnet {
 function Invoke-Build {
     $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
     $env:DOTNET_NOLOGO = '1'
+    # The whole solution (tests and tools too), so a Test run finds everything built.
     Invoke-Dotnet build (Join-Path $root 'Sutro.Module.sln') -c $Configuration "-p:Version=$version" '-nologo' '--verbosity' 'quiet' '-clp:NoSummary;ErrorsOnly'
+
+    # The module ships what `dotnet publish` gives for the loader and the module, each into a clean folder:
+    # Sutro.dll and every library it depends on, never PowerShell's own assemblies (PrivateAssets="all").
+    $publish = Join-Path $root 'output' 'publish'
+    if (Test-Path -LiteralPath $publish) { Remove-Item -LiteralPath $publish -Recurse -Force }
+    foreach ($project in 'Sutro.Loader', 'Sutro') {
+        Invoke-Dotnet publish (Join-Path $root 'src' $project "$project.csproj") -c $Configuration --no-build `
+            "-p:Version=$version" -o (Join-Path $publish $project) '-nologo' '--verbosity' 'quiet' '-clp:NoSummary;ErrorsOnly'
+    }
 
     if (Test-Path -LiteralPath $moduleDir) { Remove-Item -LiteralPath $moduleDir -Recurse -Force }
     $bin = New-Item -ItemType Directory -Path (Join-Path $moduleDir 'bin') -Force
-    Copy-Item -LiteralPath (Join-Path $root 'Sutro.psd1') -Destination $moduleDir
+    Copy-Item -LiteralPath (Join-Path $root 'Sutro.psd1'), (Join-Path $root 'LICENSE') -Destination $moduleDir
     Copy-Item -LiteralPath (Join-Path $root 'src' 'Sutro.psm1'), (Join-Path $root 'src' 'Sutro.Format.ps1xml') -Destination $moduleDir
-    Copy-Item -LiteralPath (Join-Path $root 'src' 'Sutro.Loader' 'bin' $Configuration 'net8.0' 'Sutro.Loader.dll') -Destination $bin
-    # Sutro.dll and every library it depends on; PowerShell's own assemblies are never shipped.
-    Get-ChildItem -LiteralPath (Join-Path $root 'src' 'Sutro' 'bin' $Configuration 'net8.0') -Filter '*.dll' |
-        Where-Object Name -NotIn 'System.Management.Automation.dll' |
-        Copy-Item -Destination $bin
+    Copy-Item -LiteralPath (Join-Path $publish 'Sutro.Loader' 'Sutro.Loader.dll') -Destination $bin
+    Get-ChildItem -LiteralPath (Join-Path $publish 'Sutro') -Filter '*.dll' | Copy-Item -Destination $bin
+    $foreign = Get-ChildItem -LiteralPath $bin -Filter 'System.Management.Automation.dll'
+    if ($foreign) { throw "The publish output holds PowerShell's own System.Management.Automation.dll; it must never ship." }
     Set-ReleaseNote -Manifest (Join-Path $moduleDir 'Sutro.psd1')
     & (Join-Path $root 'tools' 'Build-Help.ps1') -ModulePath (Join-Path $moduleDir 'Sutro.psd1') `
         -DocsPath (Join-Path $root 'docs' 'en-US') -OutputPath (Join-Path $moduleDir 'en-US')

@@ -51,10 +51,22 @@ Describe 'The package' {
     }
 
     It 'holds the module folder: manifest, loader, assemblies, formats and compiled help, and nothing of PowerShell' {
-        foreach ($file in 'Sutro.psd1', 'Sutro.psm1', 'Sutro.Format.ps1xml', 'bin/Sutro.Loader.dll', 'bin/Sutro.dll', 'bin/Parquet.dll', 'en-US/Sutro.dll-Help.xml', 'en-US/about_Sutro.help.txt') {
+        foreach ($file in 'Sutro.psd1', 'LICENSE', 'Sutro.psm1', 'Sutro.Format.ps1xml', 'bin/Sutro.Loader.dll', 'bin/Sutro.dll', 'bin/Parquet.dll', 'en-US/Sutro.dll-Help.xml', 'en-US/about_Sutro.help.txt') {
             $entries | Should -Contain $file
         }
         $entries | Should -Not -Contain 'bin/System.Management.Automation.dll'
+    }
+
+    It 'ships exactly the assemblies of the published module, each once' {
+        # A new dependency must be added here on purpose: what ships is reviewed, never picked up by accident.
+        $expected = 'CommunityToolkit.HighPerformance.dll', 'K4os.Compression.LZ4.dll',
+            'Microsoft.IO.RecyclableMemoryStream.dll', 'Parquet.dll', 'Sep.dll', 'Snappier.dll', 'Sutro.Loader.dll',
+            'Sutro.dll', 'System.IO.Hashing.dll', 'ZstdSharp.dll', 'csFastFloat.dll'
+        $shipped = @($entries | Where-Object { $_ -like 'bin/*' } | ForEach-Object { $_.Substring(4) } | Sort-Object)
+        $shipped | Should -BeExactly ($expected | Sort-Object)
+        $built = @(Get-ChildItem -LiteralPath (Join-Path (Split-Path -Parent $env:SUTRO_TEST_MODULE) 'bin') |
+            ForEach-Object Name | Sort-Object)
+        $built | Should -BeExactly ($expected | Sort-Object)
     }
 }
 
