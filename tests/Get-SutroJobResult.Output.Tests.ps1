@@ -117,10 +117,11 @@ Describe 'Get-SutroJobResult streaming and Ctrl+C' {
                 Get-SutroJobResult job_big_001 -Format Json -IncludeInput -ApiUrl $url -ApiKey $key
             }).AddArgument($env:SUTRO_TEST_MODULE).AddArgument($server.Url).AddArgument($server.Key).AddArgument($tmp)
         $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
-        $firstRow = [System.Threading.ManualResetEventSlim]::new($false)
-        $output.add_DataAdded({ $firstRow.Set() }.GetNewClosure())
         $async = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
-        $firstRow.Wait([TimeSpan]::FromSeconds(120)) | Should -BeTrue
+        # Polled, not an event handler: a script block run on the child's thread would borrow this runspace.
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
+        while ($output.Count -eq 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $output.Count | Should -BeGreaterThan 0
         @(Get-ChildItem $tmp).Count | Should -Be 1   # the download, being decoded
         $ps.Stop()
         $ps.InvocationStateInfo.State | Should -Be 'Stopped'
