@@ -67,9 +67,36 @@ Describe 'Connect-Sutro' {
         @{ Url = 'https://user:pa55word@deploy.example.com'; Reason = 'user name or password' }
         @{ Url = 'https://deploy.example.com/v1?x=1'; Reason = 'query' }
         @{ Url = 'deploy.example.com'; Reason = 'absolute' }
+        @{ Url = 'https://deploy.example.com/api'; Reason = 'must be a Sutro deployment origin or end at its /v1 API prefix' }
     ) {
         { Connect-Sutro $Url $server.Key } | Should -Throw -ErrorId 'SettingsInvalid,Sutro.Commands.ConnectSutroCommand' -ExpectedMessage "*$Reason*"
         Get-MockRequest $server | Should -BeNullOrEmpty
+    }
+
+    It 'refuses the retired host <Url> before sending anything, with the way forward' -ForEach @(
+        @{ Url = 'https://api.sutro.sh' }, @{ Url = 'https://serve.sutro.sh/v1' }, @{ Url = 'https://api.materialized.dev' }
+    ) {
+        { Connect-Sutro $Url $server.Key -Save -Proxy $server.Url } |
+            Should -Throw -ErrorId 'RetiredApiHost,Sutro.Commands.ConnectSutroCommand' -ExpectedMessage '*API Keys panel*'
+        Get-MockRequest $server | Should -BeNullOrEmpty
+        Test-Path -LiteralPath $configPath | Should -BeFalse
+    }
+
+    It 'trims the whitespace around a key and sends the key alone' {
+        Connect-Sutro $server.Url "`t$($server.Key)`n" -Save
+        (Get-MockRequest $server).authorization | Should -Be @("Key $($server.Key)")
+        (Get-Content -LiteralPath $configPath -Raw | ConvertFrom-Json).api_key | Should -BeExactly $server.Key
+    }
+
+    It 'refuses a key with a line break inside before sending anything, and never shows it' {
+        $err = $null
+        $bad = "sk_live_abc`r`nX-Injected: evil"
+        try { Connect-Sutro $server.Url $bad -Save } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeExactly 'SettingsInvalid,Sutro.Commands.ConnectSutroCommand'
+        $err.Exception.Message | Should -BeLike 'The API key from -ApiKey holds a control character*'
+        ($err | Out-String) | Should -Not -Match 'sk_live|Injected'
+        Get-MockRequest $server | Should -BeNullOrEmpty
+        Test-Path -LiteralPath $configPath | Should -BeFalse
     }
 
     It 'never writes the key to output, verbose or the error stream' {
@@ -92,6 +119,56 @@ Describe 'Connect-Sutro' {
             Connect-Sutro $server.Url $server.Key -Save
             (Get-Item -LiteralPath $configPath -Force).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
             (Get-Item -LiteralPath (Split-Path $configPath) -Force).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+        }
+
+        It 'leaves the mode of a folder it did not create' -Skip:$IsWindows {
+            $folder = New-Item -ItemType Directory -Path (Split-Path $configPath)
+            $folder.UnixFileMode = [IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute'
+            Connect-Sutro $server.Url $server.Key -Save
+            (Get-Item -LiteralPath $folder.FullName -Force).UnixFileMode |
+                Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute')
+            (Get-Item -LiteralPath $configPath -Force).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        }
+
+        It 'writes through a linked config.json: the link stays, its target gets the settings' -Skip:$IsWindows {
+            $dotfiles = New-Item -ItemType Directory -Path (Join-Path $settings.Home 'dotfiles')
+            $dotfiles.UnixFileMode = [IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
+            $target = Join-Path $dotfiles.FullName 'sutro.json'
+            Set-Content -LiteralPath $target -Value '{"api_url": "https://old.example.com", "api_key": "sk_old", "theme": "dark"}'
+            New-Item -ItemType Directory -Path (Split-Path $configPath) | Out-Null
+            New-Item -ItemType SymbolicLink -Path $configPath -Target $target | Out-Null
+
+            Connect-Sutro $server.Url $server.Key -Save
+
+            (Get-Item -LiteralPath $configPath -Force).LinkTarget | Should -BeExactly $target
+            $saved = Get-Content -LiteralPath $target -Raw | ConvertFrom-Json -AsHashtable
+            $saved.api_url, $saved.api_key, $saved.theme | Should -Be @("$($server.Url)/v1", $server.Key, 'dark')
+            (Get-ChildItem -LiteralPath $dotfiles.FullName -Force).Name | Should -Be @('sutro.json')
+            (Get-Item -LiteralPath $dotfiles.FullName).UnixFileMode |
+                Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
+        }
+
+        It 'writes through a linked ~/.sutro folder and leaves its mode alone' -Skip:$IsWindows {
+            $real = New-Item -ItemType Directory -Path (Join-Path $settings.Home 'synced' 'sutro')
+            $real.UnixFileMode = [IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute'
+            New-Item -ItemType SymbolicLink -Path (Split-Path $configPath) -Target $real.FullName | Out-Null
+
+            Connect-Sutro $server.Url $server.Key -Save
+
+            (Get-Item -LiteralPath (Split-Path $configPath) -Force).LinkTarget | Should -BeExactly $real.FullName
+            (Get-Content -LiteralPath (Join-Path $real.FullName 'config.json') -Raw | ConvertFrom-Json).api_key | Should -BeExactly $server.Key
+            (Get-Item -LiteralPath $real.FullName).UnixFileMode |
+                Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
+        }
+
+        It 'replaces a settings file whose api_key is given twice, keeping one api_key' {
+            New-Item -ItemType Directory -Path (Split-Path $configPath) | Out-Null
+            Set-Content -LiteralPath $configPath -Value '{"api_url": "https://old.example.com", "api_key": "sk_a", "api_key": "sk_b"}'
+            Connect-Sutro $server.Url $server.Key -Save -ErrorVariable err
+            $err | Should -BeNullOrEmpty
+            $text = Get-Content -LiteralPath $configPath -Raw
+            ([regex]::Matches($text, '"api_key"')).Count | Should -Be 1
+            ($text | ConvertFrom-Json).api_key | Should -BeExactly $server.Key
         }
 
         It 'keeps keys it does not know and points an older base_url at the same deployment' {

@@ -20,12 +20,12 @@ Describe 'Disconnect-Sutro' {
         Exit-SutroTestSettings $settings
     }
 
-    It 'forgets the connection: the next call finds no key' {
+    It 'forgets the connection: the next call has no URL' {
         Connect-Sutro $server.Url $server.Key
         Disconnect-Sutro | Should -BeNullOrEmpty
         Get-SutroJob job_12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiKeyNotFound,Sutro.Commands.GetSutroJobCommand'
-        $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiUrlNotSet,Sutro.Commands.GetSutroJobCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 
     It 'falls back to the environment' {

@@ -178,6 +178,30 @@ Describe 'Export-SutroJobResult' {
             Get-FolderNames $dir | Should -Be @('r[1].json')
         }
 
+        It 'a -Path with wildcards writes to the one existing file it matches, as Out-File does' {
+            $dir = New-TestFolder 'wildcard-one'
+            Set-Content -LiteralPath (Join-Path $dir 'results-old.json') -Value 'old'
+            Export-SutroJobResult job_12345 (Join-Path $dir 'res*.json') -Force @common
+            Get-FolderNames $dir | Should -Be @('results-old.json')
+            Get-Sha256 (Join-Path $dir 'results-old.json') | Should -Be (Get-Sha256 (Get-FixturePath 'small.json'))
+        }
+
+        It 'refuses a -Path whose wildcards match <What>, before any request, and creates no file' -ForEach @(
+            @{ What = 'nothing'; Pattern = 'res*.parquet'; Existing = @(); Message = '*matches no file or folder*-LiteralPath*' }
+            @{ What = 'nothing but the literal name'; Pattern = 'out[1].parquet'; Existing = @('out[1].parquet'); Message = '*matches no file or folder*' }
+            @{ What = 'two files'; Pattern = 'r?.json'; Existing = @('r1.json', 'r2.json'); Message = '*matches 2 items*' }
+        ) {
+            $dir = New-TestFolder "wildcard-$($What -replace '\W', '-')"
+            foreach ($name in $Existing) { Set-Content -LiteralPath (Join-Path $dir $name) -Value 'old' }
+            $err = $null
+            try { Export-SutroJobResult job_12345 -Path (Join-Path $dir $Pattern) -Force @common } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeExactly 'PathNotResolved,Sutro.Commands.ExportSutroJobResultCommand'
+            $err.Exception.Message | Should -BeLike $Message
+            Get-FolderNames $dir | Should -Be @($Existing | Sort-Object)
+            foreach ($name in $Existing) { Get-Content -LiteralPath (Join-Path $dir $name) -Raw | Should -BeExactly "old$([Environment]::NewLine)" }
+            @(Get-MockRequests).Count | Should -Be 0
+        }
+
         It 'writes the FileInfo with -PassThru' {
             $dir = New-TestFolder 'passthru'
             $file = Export-SutroJobResult job_12345 $dir -Format Csv -PassThru @common
@@ -437,6 +461,45 @@ Describe 'Export-SutroJobResult' {
             Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
             $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
             $storage[1].range | Should -Match '^bytes=[1-9]\d*-$'
+            $storage[1].status | Should -Be 206
+        }
+
+        It 'a second export of the same file fails at once (ExportInProgress) and leaves the first run''s download alone' {
+            Add-MockFault @{ path = '/artifact/'; stall_after_bytes = 3000 }
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript({
+                        param($Module, $Url, $Key, $Job, $Path)
+                        Import-Module $Module
+                        $ProgressPreference = 'SilentlyContinue'
+                        Export-SutroJobResult $Job -LiteralPath $Path -MaxRetryCount 0 -ApiUrl $Url -ApiKey $Key
+                    }).AddArgument($env:SUTRO_TEST_MODULE).AddArgument($server.Url).AddArgument($server.Key).AddArgument($nastyJob).AddArgument($file)
+                $null = $ps.BeginInvoke()
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                while (-not (Test-Path -LiteralPath "$file.sutro-partial") -or (Get-Item -LiteralPath "$file.sutro-partial").Length -lt 3000) {
+                    [DateTime]::UtcNow | Should -BeLessThan $deadline -Because 'the first run writes its first 3000 bytes'
+                    Start-Sleep -Milliseconds 50
+                }
+
+                Export-SutroJobResult $nastyJob $file @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                $err.Count | Should -Be 1
+                $err[0].FullyQualifiedErrorId | Should -BeExactly 'ExportInProgress,Sutro.Commands.ExportSutroJobResultCommand'
+                $err[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
+                $err[0].Exception.Message | Should -BeLike "Another export of this file is running: '$file'*"
+                $ps.InvocationStateInfo.State | Should -Be 'Running' -Because 'the second run did not wait for the first'
+                (Get-Item -LiteralPath "$file.sutro-partial").Length | Should -Be 3000
+                Test-Path -LiteralPath "$file.sutro-partial.json" | Should -BeTrue
+                $ps.Stop()
+            }
+            finally { $ps.Dispose() }
+
+            Get-FolderNames $dir | Should -Be @('nasty.parquet.sutro-partial', 'nasty.parquet.sutro-partial.json')
+            Export-SutroJobResult $nastyJob $file @common
+            Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
+            Get-FolderNames $dir | Should -Be @('nasty.parquet')
+            $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
+            $storage.Count | Should -Be 2 -Because 'the refused run asked the storage for nothing'
+            $storage[1].range | Should -BeExactly 'bytes=3000-'
             $storage[1].status | Should -Be 206
         }
 

@@ -174,7 +174,7 @@ Describe 'about_Sutro' {
 
     It 'gives the settings in the order the module looks them up' {
         $settings = Get-Section 'SETTINGS AND WHERE THE KEY IS LOOKED UP'
-        $positions = '-ApiUrl and -ApiKey', 'Connect-Sutro', 'SUTRO_API_URL and SUTRO_API_KEY', '~/.sutro/config.json', 'https://api.sutro.sh' |
+        $positions = '-ApiUrl and -ApiKey', 'Connect-Sutro', 'SUTRO_API_URL and SUTRO_API_KEY', '~/.sutro/config.json', 'There is no default URL' |
             ForEach-Object { $settings.IndexOf($_, [StringComparison]::Ordinal) }
         $positions | Should -Not -Contain -1
         ($positions | Sort-Object) -join ',' | Should -Be ($positions -join ',')

@@ -203,6 +203,28 @@ Describe 'Import-SutroJobResult' {
             @(Import-SutroJobResult -Path (Join-Path $dir 'copy`[1`].json')).Count | Should -Be 5
         }
 
+        It 'a -Path whose wildcards match nothing is an error, as for Get-Content, even when the literal file exists' {
+            Copy-Item -LiteralPath (Get-FixturePath 'small.polars.zstd.parquet') -Destination (Join-Path $dir 'out[1].parquet')
+            try {
+                foreach ($pattern in 'out[1].parquet', 'nothing*.json') {
+                    $given = Join-Path $dir $pattern
+                    $rows = @(Import-SutroJobResult -Path $given, (Join-Path $dir 'small.json') -ErrorVariable err -ErrorAction SilentlyContinue)
+                    $rows.Count | Should -Be 5 -Because 'the next path is still read'
+                    $err.Count | Should -Be 1
+                    $err[0].FullyQualifiedErrorId | Should -BeExactly 'PathNotFound,Sutro.Commands.ImportSutroJobResultCommand'
+                    $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+                    $err[0].TargetObject | Should -BeExactly $given
+                    $err[0].Exception.Message | Should -BeLike "*'$([WildcardPattern]::Escape($given))'*no file matches it*-LiteralPath*"
+                }
+                # Get-Content reads the same paths the same way.
+                Get-Content -Path (Join-Path $dir 'out[1].parquet') -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+                $rows = @(Import-SutroJobResult -LiteralPath (Join-Path $dir 'out[1].parquet'))
+                $rows.Index | Should -Be @(0, 1, 2, 3, 4)
+            }
+            finally { Remove-Item -LiteralPath (Join-Path $dir 'out[1].parquet') }
+        }
+
         It 'resolves relative paths and PSDrives' {
             Push-Location $dir
             try { @(Import-SutroJobResult './small.json').Count | Should -Be 5 }

@@ -1,5 +1,5 @@
 # Where every cmdlet finds its URL and key, highest first: -ApiUrl/-ApiKey, Connect-Sutro, the environment
-# pair, ~/.sutro/config.json, the central host. The mock server answers on two spellings of its origin
+# pair, ~/.sutro/config.json; there is no default URL. The mock server answers on two spellings of its origin
 # (127.0.0.1 and localhost), so each source can name its own URL and the winner shows in -Detailed.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
@@ -65,14 +65,28 @@ Describe 'Settings' {
             (Test-SutroConnection -Detailed).ApiUrl.AbsoluteUri | Should -BeExactly "$urlA/v1/"
         }
 
-        It 'nothing: the central host, and an error that names every place looked at' {
-            Get-SutroJob -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-            $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiKeyNotFound,Sutro.Commands.GetSutroJobCommand'
+        It 'nothing: no URL, an error before any request that says where to set one' {
+            Get-SutroJob job_12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiUrlNotSet,Sutro.Commands.GetSutroJobCommand'
             $message = $err[0].Exception.Message
-            foreach ($place in 'https://api.sutro.sh/', '-ApiKey', 'Connect-Sutro', 'SUTRO_API_URL', 'SUTRO_API_KEY', $configPath) {
+            foreach ($place in 'SUTRO_API_URL', 'Connect-Sutro', '-ApiUrl', $configPath, 'API Keys panel') {
                 $message | Should -BeLike "*$place*"
             }
-            (Test-SutroConnection -Detailed).ApiUrl.AbsoluteUri | Should -BeExactly 'https://api.sutro.sh/'
+            $message | Should -Not -BeLike '*sutro.sh*'
+            Test-SutroConnection -Detailed -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiUrlNotSet,Sutro.Commands.TestSutroConnectionCommand'
+        }
+
+        It 'a key alone (SUTRO_API_KEY, or the file''s api_key) goes nowhere' {
+            $env:SUTRO_API_KEY = $server.Key
+            Get-SutroJob job_12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiUrlNotSet,Sutro.Commands.GetSutroJobCommand'
+            $err[0].Exception.Message | Should -BeLike '*SUTRO_API_KEY is set but SUTRO_API_URL is not*'
+            Remove-Item Env:SUTRO_API_KEY
+            Set-SutroConfig @{ api_key = $server.Key }
+            Get-SutroJob job_12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiUrlNotSet,Sutro.Commands.GetSutroJobCommand'
+            Get-MockRequest $server | Should -BeNullOrEmpty
         }
     }
 
@@ -107,10 +121,28 @@ Describe 'Settings' {
             $c.ApiUrl.AbsoluteUri, $c.KeySource, $c.Authenticated | Should -Be @("$urlB/v1/", $envSource, $true)
         }
 
-        It '-ApiKey alone goes to the URL the settings give' {
+        It '-ApiKey alone goes to the URL of SUTRO_API_URL or the connection' {
             $env:SUTRO_API_URL = $urlB
             $c = Test-SutroConnection -ApiKey $server.Key -Detailed
             $c.ApiUrl.AbsoluteUri, $c.KeySource, $c.Authenticated | Should -Be @("$urlB/v1/", '-ApiUrl/-ApiKey', $true)
+            Connect-Sutro $urlA $server.Key
+            $c = Test-SutroConnection -ApiKey $server.Key -Detailed
+            $c.ApiUrl.AbsoluteUri, $c.KeySource, $c.Authenticated | Should -Be @("$urlA/v1/", '-ApiUrl/-ApiKey', $true)
+        }
+
+        It '-ApiKey alone never goes to the URL saved in the settings file' {
+            Set-SutroConfig @{ api_url = $urlA; api_key = 'sk_saved' }
+            Get-SutroJob job_12345 -ApiKey $server.Key -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiUrlNotSet,Sutro.Commands.GetSutroJobCommand'
+            $err[0].Exception.Message | Should -BeLike "*never to the URL saved in $configPath*"
+            Get-MockRequest $server | Should -BeNullOrEmpty
+        }
+
+        It 'a settings file with api_key twice uses the last one, as the Python CLI does' {
+            New-Item -ItemType Directory -Path (Split-Path $configPath) | Out-Null
+            Set-Content -LiteralPath $configPath -Value "{`"api_url`": `"$urlA`", `"api_key`": `"sk_first`", `"api_key`": `"$($server.Key)`"}"
+            (Get-SutroJob job_12345).JobId | Should -BeExactly 'job_12345'
+            (Get-MockRequest $server).authorization | Should -Be @("Key $($server.Key)")
         }
 
         It 'one environment variable takes both from the environment: the file''s key is not used' {
@@ -139,7 +171,6 @@ Describe 'Settings' {
             @{ Given = '{0}/'; Expected = '{0}/v1/' }
             @{ Given = '{0}/v1'; Expected = '{0}/v1/' }
             @{ Given = '{0}/v1/'; Expected = '{0}/v1/' }
-            @{ Given = '{0}/custom/base'; Expected = '{0}/custom/base/' }
         ) {
             (Test-SutroConnection -ApiUrl ($Given -f $urlA) -Detailed).ApiUrl.AbsoluteUri | Should -BeExactly ($Expected -f $urlA)
         }
@@ -147,7 +178,6 @@ Describe 'Settings' {
         It 'sends every request beneath the normalised URL: <Given>' -ForEach @(
             @{ Given = '{0}'; Path = '/v1/jobs/job_12345' }
             @{ Given = '{0}/v1/'; Path = '/v1/jobs/job_12345' }
-            @{ Given = '{0}/custom/base'; Path = '/custom/base/jobs/job_12345' }
         ) {
             Get-SutroJob job_12345 -ApiUrl ($Given -f $urlA) -ApiKey $server.Key -ErrorAction SilentlyContinue | Out-Null
             (Get-MockRequest $server).path | Should -Be @($Path)
@@ -159,7 +189,10 @@ Describe 'Settings' {
             @{ Name = 'a query'; Url = 'https://deploy.example.com/v1?key=1'; Reason = '*query*' }
             @{ Name = 'a fragment'; Url = 'https://deploy.example.com/v1#x'; Reason = '*fragment*' }
             @{ Name = 'a relative URL'; Url = 'deploy.example.com/v1'; Reason = '*absolute*' }
+            @{ Name = 'a path other than /v1'; Url = '{0}/custom/base'; Reason = '*must be a Sutro deployment origin or end at its /v1 API prefix*' }
+            @{ Name = 'a path below /v1'; Url = '{0}/v1/jobs'; Reason = '*must be a Sutro deployment origin or end at its /v1 API prefix*' }
         ) {
+            $Url = $Url -f $urlA
             Get-SutroJob job_12345 -ApiUrl $Url -ApiKey $server.Key -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'SettingsInvalid,Sutro.Commands.GetSutroJobCommand'
             $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
@@ -168,11 +201,88 @@ Describe 'Settings' {
             Get-MockRequest $server | Should -BeNullOrEmpty
         }
 
+        It 'refuses the retired host <Url> from <Source> before sending anything' -ForEach @(
+            @{ Source = '-ApiUrl'; Url = 'http://api.sutro.sh' }
+            @{ Source = '-ApiUrl'; Url = 'https://eu.api.sutro.sh/v1' }
+            @{ Source = 'SUTRO_API_URL'; Url = 'https://serve.sutro.sh' }
+            @{ Source = 'api_url'; Url = 'https://api.materialized.dev' }
+            @{ Source = 'base_url'; Url = 'https://api.sutro.sh' }
+            @{ Source = 'base_url'; Url = 'https://team--tensor-factory-fastapi-app.modal.run' }
+        ) {
+            # Through the mock server as the proxy: any request the module tried would show in its log.
+            $call = @{ Proxy = $server.Url }
+            switch ($Source) {
+                '-ApiUrl' { $call.ApiUrl = $Url; $call.ApiKey = $server.Key }
+                'SUTRO_API_URL' { $env:SUTRO_API_URL = $Url; $env:SUTRO_API_KEY = $server.Key }
+                default { Set-SutroConfig @{ $Source = $Url; api_key = $server.Key } }
+            }
+            Get-SutroJob job_12345 @call -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeExactly 'RetiredApiHost,Sutro.Commands.GetSutroJobCommand'
+            $expectedStart = if ($Source -in 'api_url', 'base_url') { "$configPath ($Source): " } else { "${Source}: " }
+            $err[0].Exception.Message | Should -BeLike "$expectedStart*retired Sutro host*your Sutro deployment's URL*API Keys panel*"
+            $err[0].Exception.Message | Should -Not -Match $server.Key
+            Get-MockRequest $server | Should -BeNullOrEmpty
+        }
+
         It 'refuses a bad SUTRO_API_URL and names the variable' {
             $env:SUTRO_API_URL = 'http://deploy.example.com'; $env:SUTRO_API_KEY = $server.Key
             Get-SutroJob -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'SettingsInvalid,Sutro.Commands.GetSutroJobCommand'
             $err[0].Exception.Message | Should -BeLike 'SUTRO_API_URL:*plain http*'
+        }
+    }
+
+    Context 'the key itself' {
+        It 'loses the surrounding whitespace a key file leaves (<Source>)' -ForEach @(
+            @{ Source = '-ApiKey' }, @{ Source = 'SUTRO_API_KEY' }, @{ Source = 'the settings file' }, @{ Source = 'Connect-Sutro' }
+        ) {
+            $padded = " $($server.Key)`r`n"
+            $call = @{}
+            switch ($Source) {
+                '-ApiKey' { $call.ApiUrl = $urlA; $call.ApiKey = $padded }
+                'SUTRO_API_KEY' { $env:SUTRO_API_URL = $urlA; $env:SUTRO_API_KEY = $padded }
+                'the settings file' { Set-SutroConfig @{ api_url = $urlA; api_key = $padded } }
+                'Connect-Sutro' { Connect-Sutro $urlA $padded; Invoke-MockControl $server 'reset' | Out-Null }
+            }
+            (Get-SutroJob job_12345 @call).JobId | Should -BeExactly 'job_12345'
+            (Get-MockRequest $server).authorization | Should -Be @("Key $($server.Key)")
+        }
+
+        It 'is refused with a control character inside, naming <Source> and never the key' -ForEach @(
+            @{ Source = '-ApiKey'; Named = '-ApiKey' }
+            @{ Source = 'SUTRO_API_KEY'; Named = 'SUTRO_API_KEY' }
+            @{ Source = 'the settings file'; Named = '{0} (api_key)' }
+        ) {
+            $bad = "sk_live_0123`r`nX-Injected: evil"
+            $call = @{}
+            switch ($Source) {
+                '-ApiKey' { $call.ApiUrl = $urlA; $call.ApiKey = $bad }
+                'SUTRO_API_KEY' { $env:SUTRO_API_URL = $urlA; $env:SUTRO_API_KEY = $bad }
+                'the settings file' { Set-SutroConfig @{ api_url = $urlA; api_key = $bad } }
+            }
+            Get-SutroJob job_12345 @call -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeExactly 'SettingsInvalid,Sutro.Commands.GetSutroJobCommand'
+            $err[0].Exception.Message | Should -BeLike "The API key from $($Named -f $configPath) holds a control character*"
+            ($err[0] | Out-String) | Should -Not -Match 'sk_live|Injected'
+            Get-MockRequest $server | Should -BeNullOrEmpty
+        }
+
+        It 'is redacted from an error body that escapes it (<Name>)' -ForEach @(
+            @{ Name = 'a JSON string'; Body = '{{"detail": "Bad key: Key {0}"}}' }
+            @{ Name = 'a JSON object'; Body = '{{"detail": {{"msg": "Bad key", "key": "{0}"}}}}' }
+            @{ Name = 'plain text'; Body = 'Bad key: {0}' }
+        ) {
+            # The key with its underscores escaped as JSON may write them (\u005f), one of them in upper case.
+            $escaped = $server.Key.Replace('_', '\u005f') -replace '\\u005f(?=test)', '\u005F'
+            Invoke-MockControl $server 'faults' -Body @{ path = '/v1/jobs/job_12345'; status = 400; body = ($Body -f $escaped) } | Out-Null
+            Get-SutroJob job_12345 -ApiUrl $urlA -ApiKey $server.Key -ErrorVariable err -ErrorAction SilentlyContinue |
+                Should -BeNullOrEmpty
+            $message = $err[0].Exception.Message
+            $message | Should -BeLike '*Bad key*'
+            $message.Contains('***') | Should -BeTrue
+            $message | Should -Not -Match ([regex]::Escape($server.Key))
+            $message | Should -Not -Match ([regex]::Escape($escaped))
+            $message | Should -Not -Match '0123456789abcdef'
         }
     }
 

@@ -87,7 +87,7 @@ function New-BenchCase($Server, $Data) {
     $n = $Data.N
     $api = "-ApiUrl $(Quote $Server.Url) -ApiKey $(Quote $Server.Key)"
     $module = "Import-Module $(Quote $ModulePath)"
-    $resultsUri = { param($job, $format) Quote "$($Server.Url)/jobs/$job/results?format=$format&include_inputs=true&include_cumulative_logprobs=true" }
+    $resultsUri = { param($job, $format) Quote "$($Server.Url)/v1/jobs/$job/results?format=$format&include_inputs=true&include_cumulative_logprobs=true" }
     $headers = "@{ Authorization = 'Key $($Server.Key)' }"
     $scratch = Quote $Data.Scratch
     $cases = [System.Collections.Generic.List[object]]::new()

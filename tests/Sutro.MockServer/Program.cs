@@ -61,11 +61,10 @@ public static class Program
 
         ControlEndpoints.Map(app);
         StorageEndpoints.Map(app);
-        foreach (IEndpointRouteBuilder api in new IEndpointRouteBuilder[] { app, app.MapGroup("/v1") })
-        {
-            ResultsEndpoints.Map(api);
-            JobEndpoints.Map(api);
-        }
+        // A deployment serves its API beneath /v1 only; the control API and the storage links stay at the root.
+        IEndpointRouteBuilder api = app.MapGroup("/v1");
+        ResultsEndpoints.Map(api);
+        JobEndpoints.Map(api);
         app.MapFallback((RequestDelegate)(ctx => HttpOut.Detail(ctx, 404, "Not Found")));
 
         await app.StartAsync();

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Sutro.Tests;
 
-/// <summary>~/.sutro/config.json as Connect-Sutro -Save writes it: atomic, owner-only, other keys kept.</summary>
+/// <summary>~/.sutro/config.json as Connect-Sutro -Save writes it: atomic, owner-only, other keys kept, links followed.</summary>
 public class ConfigFileTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sutro-config-").FullName;
@@ -29,11 +29,29 @@ public class ConfigFileTests : IDisposable
         Assert.Equal("sk_one", (string?)saved["api_key"]);
         Assert.Equal(2, saved.Count);
         Assert.Equal(new[] { ConfigPath }, Directory.GetFiles(Folder));
-        Assert.Equal(("https://deploy.example.com/v1", "sk_one"), SutroConfigFile.Read(ConfigPath)!.Value);
+        Assert.Equal(("https://deploy.example.com/v1", "api_url", "sk_one"), SutroConfigFile.Read(ConfigPath)!.Value);
+    }
+
+    private const UnixFileMode OwnerFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OpenFolder = (UnixFileMode)0b111_101_101;
+
+    [Fact]
+    public void TheFileIsOwnerOnlyAndAFolderItCreatesToo()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        SutroConfigFile.Save(ConfigPath, ApiUrl.Normalize("https://deploy.example.com"), "sk_one");
+
+        Assert.Equal(OwnerFile, File.GetUnixFileMode(ConfigPath));
+        Assert.Equal(OwnerFolder, File.GetUnixFileMode(Folder));
     }
 
     [Fact]
-    public void IsOwnerOnlyOnUnix()
+    public void AFolderThatExistsKeepsItsModeAndTheFileBecomesOwnerOnly()
     {
         if (OperatingSystem.IsWindows())
         {
@@ -41,14 +59,90 @@ public class ConfigFileTests : IDisposable
         }
 
         Directory.CreateDirectory(Folder);
-        File.SetUnixFileMode(Folder, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(Folder, OpenFolder);
         File.WriteAllText(ConfigPath, "{}");
         File.SetUnixFileMode(ConfigPath, (UnixFileMode)0b110_100_100);
 
         SutroConfigFile.Save(ConfigPath, ApiUrl.Normalize("https://deploy.example.com"), "sk_one");
 
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(ConfigPath));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Folder));
+        Assert.Equal(OwnerFile, File.GetUnixFileMode(ConfigPath));
+        Assert.Equal(OpenFolder, File.GetUnixFileMode(Folder));
+    }
+
+    [Fact]
+    public void ALinkedFileIsWrittenThroughAndTheLinkStays()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        string shared = Path.Combine(_dir, "dotfiles");
+        Directory.CreateDirectory(shared);
+        File.SetUnixFileMode(shared, OpenFolder);
+        string target = Path.Combine(shared, "sutro.json");
+        File.WriteAllText(target, """{"api_url": "https://old.example.com", "api_key": "sk_old", "theme": "dark"}""");
+        Directory.CreateDirectory(Folder);
+        File.CreateSymbolicLink(ConfigPath, Path.Combine("..", "dotfiles", "sutro.json"));
+
+        SutroConfigFile.Save(ConfigPath, ApiUrl.Normalize("https://new.example.com"), "sk_new");
+
+        Assert.Equal(Path.Combine("..", "dotfiles", "sutro.json"), new FileInfo(ConfigPath).LinkTarget);
+        var saved = (JsonObject)JsonNode.Parse(File.ReadAllText(target))!;
+        Assert.Equal("https://new.example.com/v1", (string?)saved["api_url"]);
+        Assert.Equal("sk_new", (string?)saved["api_key"]);
+        Assert.Equal("dark", (string?)saved["theme"]);
+        Assert.Equal(new[] { target }, Directory.GetFiles(shared));
+        Assert.Equal(new[] { ConfigPath }, Directory.GetFileSystemEntries(Folder));
+        Assert.Equal(OpenFolder, File.GetUnixFileMode(shared));
+        Assert.Equal(("https://new.example.com/v1", "api_url", "sk_new"), SutroConfigFile.Read(ConfigPath)!.Value);
+    }
+
+    [Fact]
+    public void ALinkedFolderIsWrittenThroughAndItsModeIsLeftAlone()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        string real = Path.Combine(_dir, "synced", "sutro");
+        Directory.CreateDirectory(real);
+        File.SetUnixFileMode(real, OpenFolder);
+        Directory.CreateSymbolicLink(Folder, real);
+
+        SutroConfigFile.Save(ConfigPath, ApiUrl.Normalize("https://deploy.example.com"), "sk_one");
+
+        Assert.Equal(real, new DirectoryInfo(Folder).LinkTarget);
+        Assert.Equal(new[] { Path.Combine(real, "config.json") }, Directory.GetFiles(real));
+        Assert.Equal(OpenFolder, File.GetUnixFileMode(real));
+        Assert.Equal(OwnerFile, File.GetUnixFileMode(Path.Combine(real, "config.json")));
+        Assert.Equal("sk_one", (string?)Saved()["api_key"]);
+    }
+
+    [Fact]
+    public void ANameGivenTwiceCountsWithItsLastValue()
+    {
+        Directory.CreateDirectory(Folder);
+        File.WriteAllText(ConfigPath,
+            """{"api_url": "https://one.example.com", "api_key": "sk_first", "api_key": "sk_last", "extra": {"a": 1, "a": 2}}""");
+
+        Assert.Equal(("https://one.example.com", "api_url", "sk_last"), SutroConfigFile.Read(ConfigPath)!.Value);
+
+        SutroConfigFile.Save(ConfigPath, ApiUrl.Normalize("https://one.example.com"), null);
+        var saved = Saved();
+        Assert.Equal("sk_last", (string?)saved["api_key"]);
+        Assert.Equal(2, (int)saved["extra"]!["a"]!);
+        Assert.Equal(3, saved.Count);
+    }
+
+    [Fact]
+    public void ReadSaysWhichNameTheUrlCameFrom()
+    {
+        Directory.CreateDirectory(Folder);
+        File.WriteAllText(ConfigPath, """{"base_url": "https://legacy.example.com", "api_key": "sk_old"}""");
+
+        Assert.Equal(("https://legacy.example.com", "base_url", "sk_old"), SutroConfigFile.Read(ConfigPath)!.Value);
     }
 
     [Fact]

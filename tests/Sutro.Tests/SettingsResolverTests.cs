@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Text.Json;
 using Sutro.Settings;
 using Xunit;
 
@@ -8,7 +9,7 @@ namespace Sutro.Tests;
 
 /// <summary>
 /// Where the URL and key come from, highest first: -ApiUrl/-ApiKey, Connect-Sutro, the environment
-/// pair, ~/.sutro/config.json, the central host; and a key never goes to another URL.
+/// pair, ~/.sutro/config.json; no default URL and no retired host; and a key never goes to another URL.
 /// </summary>
 public class SettingsResolverTests : IDisposable
 {
@@ -101,14 +102,16 @@ public class SettingsResolverTests : IDisposable
     }
 
     [Fact]
-    public void ConfigKeyWithoutUrlBelongsToTheCentralHost()
+    public void AConfigKeyWithoutAUrlIsNeverSentAnywhere()
     {
         Config("""{"api_key": "sk_config"}""");
 
-        var endpoint = Resolve();
+        var noUrl = Fails();
+        Assert.Equal("ApiUrlNotSet", noUrl.ErrorId);
+        Assert.Contains($"{ConfigPath} holds an api_key but no api_url", noUrl.Message, StringComparison.Ordinal);
 
-        Assert.Equal("https://api.sutro.sh/", endpoint.BaseUri.AbsoluteUri);
-        Assert.Equal("sk_config", endpoint.Key);
+        var noKey = Fails("https://deploy.example.com");
+        Assert.Equal("ApiKeyNotFound", noKey.ErrorId);
     }
 
     [Fact]
@@ -123,9 +126,10 @@ public class SettingsResolverTests : IDisposable
 
         _env.Clear();
         _env["SUTRO_API_KEY"] = "sk_env";
-        var endpoint = Resolve();
-        Assert.Equal("https://api.sutro.sh/", endpoint.BaseUri.AbsoluteUri);
-        Assert.Equal("sk_env", endpoint.Key);
+        var noUrl = Fails();
+        Assert.Equal("ApiUrlNotSet", noUrl.ErrorId);
+        Assert.Contains("SUTRO_API_KEY is set but SUTRO_API_URL is not", noUrl.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk_env", noUrl.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -151,7 +155,7 @@ public class SettingsResolverTests : IDisposable
     }
 
     [Fact]
-    public void ExplicitKeyGoesWithTheFirstUrlFound()
+    public void ExplicitKeyGoesWithTheEnvironmentsUrl()
     {
         _env["SUTRO_API_URL"] = "https://env.example.com";
 
@@ -162,17 +166,162 @@ public class SettingsResolverTests : IDisposable
     }
 
     [Fact]
-    public void NothingAtAllNamesEveryPlaceLookedAt()
+    public void ExplicitKeyGoesWithTheConnectionsUrlBeforeTheEnvironments()
+    {
+        _session = Endpoint("https://session.example.com", "sk_session");
+        _env["SUTRO_API_URL"] = "https://env.example.com";
+
+        var endpoint = Resolve(key: "sk_explicit");
+
+        Assert.Equal("https://session.example.com/v1/", endpoint.BaseUri.AbsoluteUri);
+        Assert.Equal("sk_explicit", endpoint.Key);
+        Assert.Equal("-ApiUrl/-ApiKey", endpoint.Source);
+    }
+
+    [Fact]
+    public void ExplicitKeyNeverPairsWithTheUrlSavedInTheFile()
+    {
+        Config("""{"api_url": "https://config.example.com", "api_key": "sk_config"}""");
+
+        var ex = Fails(key: "sk_explicit");
+
+        Assert.Equal("ApiUrlNotSet", ex.ErrorId);
+        Assert.Contains("never to the URL saved in " + ConfigPath, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk_explicit", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("https://config.example.com/v1/", Resolve("https://config.example.com", "sk_explicit").BaseUri.AbsoluteUri);
+    }
+
+    [Fact]
+    public void NothingAtAllIsNoUrlAndNamesWhereToSetOne()
     {
         var ex = Fails();
 
-        Assert.Equal("ApiKeyNotFound", ex.ErrorId);
-        Assert.True(ex.IsMissingKey);
-        Assert.Equal("https://api.sutro.sh/", ex.ApiUrl!.AbsoluteUri);
-        foreach (string place in new[] { "-ApiKey", "Connect-Sutro", "SUTRO_API_URL", "SUTRO_API_KEY", ConfigPath, "https://api.sutro.sh/" })
+        Assert.Equal("ApiUrlNotSet", ex.ErrorId);
+        Assert.False(ex.IsMissingKey);
+        Assert.Null(ex.ApiUrl);
+        foreach (string place in new[] { "SUTRO_API_URL", "Connect-Sutro", "-ApiUrl", ConfigPath, "API Keys panel" })
         {
             Assert.Contains(place, ex.Message, StringComparison.Ordinal);
         }
+
+        Assert.DoesNotContain("sutro.sh", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NoKeyForTheUrlNamesEveryPlaceLookedAt()
+    {
+        var ex = Fails("https://deploy.example.com");
+
+        Assert.Equal("ApiKeyNotFound", ex.ErrorId);
+        Assert.True(ex.IsMissingKey);
+        Assert.Equal("https://deploy.example.com/v1/", ex.ApiUrl!.AbsoluteUri);
+        foreach (string place in new[] { "-ApiKey", "Connect-Sutro", "SUTRO_API_URL", "SUTRO_API_KEY", ConfigPath })
+        {
+            Assert.Contains(place, ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("api_url", "https://api.sutro.sh")]
+    [InlineData("base_url", "https://api.sutro.sh")]
+    [InlineData("base_url", "https://serve.sutro.sh/v1")]
+    [InlineData("api_url", "https://jobs--tensor-factory-fastapi-app.modal.run")]
+    public void AConfigFileNamingARetiredHostIsRefused(string field, string url)
+    {
+        Config($$"""{"{{field}}": "{{url}}", "api_key": "sk_config"}""");
+
+        var ex = Fails();
+        Assert.Equal("RetiredApiHost", ex.ErrorId);
+        Assert.StartsWith($"{ConfigPath} ({field}): ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("API Keys panel", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk_config", ex.Message, StringComparison.Ordinal);
+
+        // A retired host is refused even when a key is given with the call.
+        Assert.Equal("RetiredApiHost", Fails("https://api.sutro.sh", "sk_explicit").ErrorId);
+    }
+
+    [Fact]
+    public void ARetiredHostIsRefusedFromTheCallAndTheEnvironment()
+    {
+        Assert.StartsWith("-ApiUrl: ", Fails("https://eu.api.sutro.sh/v1", "sk_explicit").Message, StringComparison.Ordinal);
+
+        _env["SUTRO_API_URL"] = "https://api.materialized.dev";
+        _env["SUTRO_API_KEY"] = "sk_env";
+        var fromEnvironment = Fails();
+        Assert.Equal("RetiredApiHost", fromEnvironment.ErrorId);
+        Assert.StartsWith("SUTRO_API_URL: ", fromEnvironment.Message, StringComparison.Ordinal);
+        Assert.Equal("RetiredApiHost", Fails(key: "sk_explicit").ErrorId);
+    }
+
+    [Theory]
+    [InlineData("sk_env\\n", "sk_env")]
+    [InlineData("  sk_env\\r\\n", "sk_env")]
+    [InlineData("\\tsk_env ", "sk_env")]
+    public void KeysLoseSurroundingWhitespaceFromEverySource(string jsonKey, string expected)
+    {
+        string raw = JsonSerializer.Deserialize<string>($"\"{jsonKey}\"")!;
+        Assert.Equal(expected, Resolve("https://x.example.com", raw).Key);
+
+        _env["SUTRO_API_URL"] = "https://env.example.com";
+        _env["SUTRO_API_KEY"] = raw;
+        Assert.Equal(expected, Resolve().Key);
+
+        _env.Clear();
+        Config($$"""{"api_url": "https://config.example.com", "api_key": "{{jsonKey}}"}""");
+        Assert.Equal(expected, Resolve().Key);
+    }
+
+    [Theory]
+    [InlineData("-ApiKey")]
+    [InlineData("SUTRO_API_KEY")]
+    [InlineData("config")]
+    public void AKeyWithAControlCharacterInsideIsRefusedNamingWhereItCameFrom(string from)
+    {
+        const string key = "sk_live_a\\r\\nX-Injected: evil";
+        string raw = JsonSerializer.Deserialize<string>($"\"{key}\"")!;
+        SettingsException ex;
+        string expectedSource;
+        switch (from)
+        {
+            case "-ApiKey":
+                ex = Fails("https://x.example.com", raw);
+                expectedSource = "-ApiKey";
+                break;
+            case "SUTRO_API_KEY":
+                _env["SUTRO_API_URL"] = "https://env.example.com";
+                _env["SUTRO_API_KEY"] = raw;
+                ex = Fails();
+                expectedSource = "SUTRO_API_KEY";
+                break;
+            default:
+                Config($$"""{"api_url": "https://config.example.com", "api_key": "{{key}}"}""");
+                ex = Fails();
+                expectedSource = ConfigPath + " (api_key)";
+                break;
+        }
+
+        Assert.Equal("SettingsInvalid", ex.ErrorId);
+        Assert.StartsWith($"The API key from {expectedSource} holds a control character", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk_live", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Injected", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnUnusedKeyLowerDownDoesNotMatter()
+    {
+        _session = Endpoint("https://session.example.com", "sk_session");
+        _env["SUTRO_API_URL"] = "https://env.example.com";
+        _env["SUTRO_API_KEY"] = "sk_bad\u0007key";
+
+        Assert.Equal("sk_session", Resolve().Key);
+    }
+
+    [Fact]
+    public void ADuplicateKeyInTheFileTakesItsLastValue()
+    {
+        Config("""{"api_url": "https://config.example.com", "api_key": "sk_first", "api_key": "sk_last"}""");
+
+        Assert.Equal("sk_last", Resolve().Key);
     }
 
     [Fact]

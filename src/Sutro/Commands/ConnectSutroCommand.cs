@@ -17,7 +17,7 @@ namespace Sutro.Commands;
 [OutputType(typeof(Connection))]
 public sealed class ConnectSutroCommand : SutroNetworkCmdlet
 {
-    /// <summary>The deployment's API URL (a URL with no path gets /v1).</summary>
+    /// <summary>The deployment's API URL: its origin, or the origin and /v1.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string ApiUrl { get; set; } = string.Empty;
@@ -41,21 +41,17 @@ public sealed class ConnectSutroCommand : SutroNetworkCmdlet
     protected override void EndProcessing()
     {
         Uri url;
+        string key;
         try
         {
-            url = Settings.ApiUrl.Normalize(ApiUrl);
+            url = Settings.ApiUrl.Normalize(ApiUrl, "-ApiUrl");
+            key = ApiKeyText.Clean(Plain(ApiKey!), "-ApiKey")
+                ?? throw new SettingsException("The API key is empty. Give a key from your Sutro deployment's API Keys panel (sk_...).");
         }
-        catch (ArgumentException ex)
+        catch (SettingsException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(new SettingsException(ex.Message), "SettingsInvalid", ErrorCategory.InvalidArgument, ApiUrl));
+            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, null));
             return;
-        }
-
-        string key = Plain(ApiKey!);
-        if (key.Trim().Length == 0)
-        {
-            ThrowTerminatingError(new ErrorRecord(new SettingsException("The API key is empty. Give the key your Sutro deployment issued (sk_...)."),
-                "SettingsInvalid", ErrorCategory.InvalidArgument, null));
         }
 
         var endpoint = new SutroEndpoint(url, key, SettingsResolver.SessionSource)

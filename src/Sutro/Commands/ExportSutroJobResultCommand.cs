@@ -62,13 +62,18 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
                 "ForceWithNoClobber", ErrorCategory.InvalidArgument, null));
         }
 
-        string? given = ParameterSetName == LiteralPathSet ? LiteralPath : Path;
+        bool literal = ParameterSetName == LiteralPathSet;
+        string? given = literal ? LiteralPath : Path;
         _destinationText = given ?? SessionState.Path.CurrentFileSystemLocation.ProviderPath;
         try
         {
-            string resolved = given is null ? _destinationText : ResolveFileSystemPath(given);
+            string resolved = given is null ? _destinationText : PathHelper.PathToWrite(this, given, literal);
             bool namesFolder = given is not null && (given.EndsWith('/') || given.EndsWith('\\'));
             _destination = ExportDestination.Create(resolved, namesFolder, Format);
+        }
+        catch (PathResolutionException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, _destinationText));
         }
         catch (ExportException ex)
         {
@@ -211,6 +216,7 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
         }
 
         var partial = new PartialDownload(target);
+        using var claim = partial.Lock();
         var identity = new PartialDownload.Identity(jobId, IncludeInput, IncludeCumulativeLogprob);
         // A break or a transient storage failure is retried like any GET; each try resumes from the bytes
         // the partial download kept (Range/If-Range), so nothing is fetched twice.
@@ -285,33 +291,11 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
         return new FileInfo(target);
     }
 
-    /// <summary>Resolves a PowerShell path (~, relative to the current location, PSDrives) to a file-system path.</summary>
-    private string ResolveFileSystemPath(string path)
-    {
-        string resolved;
-        ProviderInfo provider;
-        try
-        {
-            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
-        }
-        catch (Exception ex) when (ex is SessionStateException or ProviderInvocationException or NotSupportedException or ArgumentException)
-        {
-            throw new ExportException(ExportError.PathNotResolved, $"Cannot resolve the path '{path}': {ex.Message}", ex);
-        }
-
-        if (provider.Name != "FileSystem")
-        {
-            throw new ExportException(ExportError.PathNotFileSystem,
-                $"'{path}' is on the {provider.Name} provider; results can only be saved to the file system.");
-        }
-
-        return resolved;
-    }
-
     private static ErrorRecord Record(ExportException ex, object target) => new(ex, ex.ErrorId, ex.Error switch
     {
         ExportError.OutputFileExists or ExportError.OutputPathIsFolder => ErrorCategory.ResourceExists,
         ExportError.OutputFolderNotFound => ErrorCategory.ObjectNotFound,
+        ExportError.ExportInProgress => ErrorCategory.ResourceBusy,
         _ => ErrorCategory.InvalidArgument,
     }, target);
 

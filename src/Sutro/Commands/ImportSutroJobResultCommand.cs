@@ -57,7 +57,7 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
         bool literal = ParameterSetName == LiteralPathSet;
         foreach (string given in literal ? LiteralPath : Path)
         {
-            foreach (string file in Resolve(given, literal))
+            foreach (string file in PathHelper.FilesToRead(this, given, literal))
             {
                 try
                 {
@@ -137,60 +137,4 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
 
     private static bool IsResultExtension(string extension) =>
         extension.ToLowerInvariant() is ".parquet" or ".json" or ".csv" or ".zip";
-
-    /// <summary>File-system paths for one -Path (wildcards expanded) or -LiteralPath; errors for what matches nothing.</summary>
-    private IEnumerable<string> Resolve(string given, bool literal)
-    {
-        List<string> files = new();
-        try
-        {
-            ProviderInfo provider;
-            if (literal)
-            {
-                files.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out provider, out _));
-            }
-            else
-            {
-                files.AddRange(GetResolvedProviderPathFromPSPath(given, out provider));
-            }
-
-            if (provider.Name != "FileSystem")
-            {
-                WriteError(new ErrorRecord(
-                    new ArgumentException($"'{given}' is on the {provider.Name} provider; results files are read from the file system."),
-                    "PathNotFileSystem", ErrorCategory.InvalidArgument, given));
-                return Array.Empty<string>();
-            }
-        }
-        catch (Exception ex) when (ex is SessionStateException or ProviderInvocationException or NotSupportedException or ArgumentException)
-        {
-            WriteError(new ErrorRecord(
-                new FileNotFoundException($"Cannot find the results file '{given}': {ex.Message}", ex),
-                "PathNotFound", ErrorCategory.ObjectNotFound, given));
-            return Array.Empty<string>();
-        }
-
-        var found = new List<string>();
-        foreach (string file in files)
-        {
-            if (Directory.Exists(file))
-            {
-                WriteError(new ErrorRecord(
-                    new ArgumentException($"'{file}' is a folder. Name the files in it, e.g. Get-ChildItem '{file}' -Filter *.parquet | Import-SutroJobResult."),
-                    "PathIsFolder", ErrorCategory.InvalidArgument, file));
-            }
-            else if (!File.Exists(file))
-            {
-                WriteError(new ErrorRecord(
-                    new FileNotFoundException($"Cannot find the results file '{file}'.", file),
-                    "PathNotFound", ErrorCategory.ObjectNotFound, file));
-            }
-            else
-            {
-                found.Add(file);
-            }
-        }
-
-        return found;
-    }
 }

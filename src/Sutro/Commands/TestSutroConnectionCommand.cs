@@ -31,7 +31,7 @@ public sealed class TestSutroConnectionCommand : SutroApiCmdlet
         catch (SettingsException ex) when (ex.IsMissingKey)
         {
             WriteVerbose(ex.Message);
-            Answer(ex.ApiUrl ?? Settings.ApiUrl.CentralHost, "(no key found)", false);
+            Answer(ex.ApiUrl!, "(no key found)", false);
             return;
         }
         catch (SettingsException ex)

@@ -13,6 +13,7 @@ public enum ExportError
     JobIdNotAFileName,
     PathNotResolved,
     PathNotFileSystem,
+    ExportInProgress,
 }
 
 /// <summary>A results file that cannot be written where or as asked.</summary>

@@ -8,16 +8,88 @@ namespace Sutro.Export;
 /// A Parquet download kept beside its target between runs, so the next run of the same command resumes
 /// it: <c>&lt;target&gt;.sutro-partial</c> holds the bytes so far, <c>&lt;target&gt;.sutro-partial.json</c> says
 /// what they are (job id, include flags, the storage's ETag and the announced size; never the link).
+/// While a run works on them it holds <c>&lt;target&gt;.sutro-partial.lock</c> open exclusively (see <see cref="Lock"/>),
+/// so a second run for the same target fails at once instead of resuming, truncating or deleting them.
 /// </summary>
 internal sealed class PartialDownload
 {
     private const string DataSuffix = ".sutro-partial";
     private const string StateSuffix = ".sutro-partial.json";
+    private const string LockSuffix = ".sutro-partial.lock";
 
     public PartialDownload(string target)
     {
+        Target = target;
         DataPath = target + DataSuffix;
         StatePath = target + StateSuffix;
+        LockPath = target + LockSuffix;
+    }
+
+    /// <summary>The file the download becomes.</summary>
+    public string Target { get; }
+
+    /// <summary>The file held open, exclusively, while a run works on the partial download.</summary>
+    public string LockPath { get; }
+
+    /// <summary>
+    /// Claims the partial download for this run until the returned object is disposed (which deletes the lock
+    /// file). The claim is an open handle with no sharing (an exclusive lock on Unix), so it ends with the
+    /// process, whatever way it ends.
+    /// </summary>
+    /// <exception cref="ExportException">ExportInProgress: another run (in any process) holds it.</exception>
+    public IDisposable Lock()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            FileStream held;
+            try
+            {
+                held = new FileStream(LockPath, new FileStreamOptions
+                {
+                    Mode = FileMode.OpenOrCreate,
+                    Access = FileAccess.ReadWrite,
+                    Share = FileShare.None,
+                    Options = OperatingSystem.IsWindows() ? FileOptions.DeleteOnClose : FileOptions.None,
+                });
+            }
+            catch (IOException) when (File.Exists(LockPath))
+            {
+                throw new ExportException(ExportError.ExportInProgress,
+                    $"Another export of this file is running: '{Target}' is being downloaded by another " +
+                    "Export-SutroJobResult (in this or another PowerShell). Wait for it to finish, or choose another path.");
+            }
+
+            // A run that finished between our open and our lock deleted the file we hold: claim a fresh one.
+            if (File.Exists(LockPath) || attempt == 2)
+            {
+                return new Claim(held, LockPath);
+            }
+
+            held.Dispose();
+        }
+    }
+
+    private sealed class Claim : IDisposable
+    {
+        private readonly FileStream _held;
+        private readonly string _path;
+
+        public Claim(FileStream held, string path)
+        {
+            _held = held;
+            _path = path;
+        }
+
+        public void Dispose()
+        {
+            // Deleted while still held, so no other run can claim this file before it is gone.
+            if (!OperatingSystem.IsWindows())
+            {
+                StagedFile.DeleteQuietly(_path);
+            }
+
+            _held.Dispose();
+        }
     }
 
     /// <summary>The bytes downloaded so far.</summary>

@@ -1,12 +1,15 @@
 using System;
 using System.Buffers;
+using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Sutro.Settings;
@@ -293,9 +296,69 @@ internal sealed partial class SutroApiClient
         return total;
     }
 
-    /// <summary>Removes the key from any text that may be shown.</summary>
-    public string Redact(string text) =>
-        string.IsNullOrEmpty(_endpoint.Key) ? text : text.Replace(_endpoint.Key, "***", StringComparison.Ordinal);
+    /// <summary>
+    /// Removes the key from any text that may be shown, also where the text spells it with escapes that
+    /// a decoder would turn back into the key (JSON <c>\u005f</c> or <c>\/</c>, HTML <c>&amp;#95;</c> or
+    /// <c>&amp;quot;</c>, URL <c>%5F</c>).
+    /// </summary>
+    public string Redact(string text)
+    {
+        string key = _endpoint.Key;
+        if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        text = text.Replace(key, "***", StringComparison.Ordinal);
+        if (text.IndexOfAny(EscapeStarts) < 0)
+        {
+            return text;
+        }
+
+        _escapedKey ??= EscapedForms(key);
+        return _escapedKey.Replace(text, "***");
+    }
+
+    private static readonly char[] EscapeStarts = { '\\', '&', '%' };
+
+    private Regex? _escapedKey;
+
+    /// <summary>A pattern that matches the key with any of its characters written plainly or escaped.</summary>
+    private static Regex EscapedForms(string key)
+    {
+        static string Hex(int value, int digits) =>
+            string.Concat(value.ToString("x" + digits, CultureInfo.InvariantCulture)
+                .Select(d => char.IsLetter(d) ? $"[{d}{char.ToUpperInvariant(d)}]" : d.ToString()));
+
+        var pattern = new StringBuilder();
+        foreach (char c in key)
+        {
+            pattern.Append("(?:").Append(Regex.Escape(c.ToString()))
+                .Append(@"|\\u").Append(Hex(c, 4))
+                .Append("|&#0*").Append((int)c).Append(';')
+                .Append("|&#[xX]0*").Append(Hex(c, 1)).Append(';');
+            if (c < 0x80)
+            {
+                pattern.Append('|').Append('%').Append(Hex(c, 2));
+            }
+
+            if (c switch { '"' => "&quot;", '&' => "&amp;", '<' => "&lt;", '>' => "&gt;", '\'' => "&apos;", _ => null }
+                is { } entity)
+            {
+                pattern.Append('|').Append(entity);
+            }
+
+            if (c is '/' or '"' or '\\')
+            {
+                pattern.Append(@"|\\").Append(Regex.Escape(c.ToString()));
+            }
+
+            pattern.Append(')');
+        }
+
+        return new Regex(pattern.ToString(),
+            RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
+    }
 
     private static bool IsNetwork(IOException ex) => ex is HttpIOException || ex.InnerException is System.Net.Sockets.SocketException || ex.GetType().Name.Contains("Http", StringComparison.Ordinal);
 

@@ -9,7 +9,9 @@ namespace Sutro.Settings;
 /// <summary>
 /// <c>~/.sutro/config.json</c>, the file the Python CLI's <c>sutro login</c> writes: <c>api_url</c> (older
 /// files: <c>base_url</c>) and <c>api_key</c>. Written atomically (a temporary file in the same folder,
-/// then a rename), owner-only on Unix (0600 in a 0700 folder), keeping every key it does not know.
+/// then a rename), owner-only on Unix (0600; a folder it creates is 0700), keeping every key it does not
+/// know. A name given twice counts with its last value, as Python's json module reads it. A symbolic link
+/// (the file, or the folder) is written through: the link stays and its target gets the new settings.
 /// </summary>
 internal static class SutroConfigFile
 {
@@ -19,8 +21,11 @@ internal static class SutroConfigFile
     public static string DefaultPath =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".sutro", "config.json");
 
-    /// <summary>The URL and key the file holds (each may be null), or null when there is no file.</summary>
-    public static (string? Url, string? Key)? Read(string path)
+    /// <summary>
+    /// The URL and key the file holds (each may be null) and the name the URL was found under
+    /// (api_url or base_url), or null when there is no file.
+    /// </summary>
+    public static (string? Url, string UrlField, string? Key)? Read(string path)
     {
         if (!File.Exists(path))
         {
@@ -28,8 +33,14 @@ internal static class SutroConfigFile
         }
 
         JsonObject config = Load(path);
-        string? url = StringOf(config, "api_url") ?? StringOf(config, "base_url");
-        return (url, StringOf(config, "api_key"));
+        string? url = StringOf(config, "api_url");
+        string field = "api_url";
+        if (url is null && StringOf(config, "base_url") is { } legacy)
+        {
+            (url, field) = (legacy, "base_url");
+        }
+
+        return (url, field, StringOf(config, "api_key"));
     }
 
     /// <summary>
@@ -38,8 +49,23 @@ internal static class SutroConfigFile
     /// </summary>
     public static void Save(string path, Uri apiUrl, string? apiKey)
     {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        EnsureFolder(folder);
+        // Through a link to the file, its final target is what gets replaced (the link stays).
+        string target = Path.GetFullPath(path);
+        try
+        {
+            var file = new FileInfo(target);
+            if (file.LinkTarget is not null && file.ResolveLinkTarget(returnFinalTarget: true) is { } linked)
+            {
+                target = linked.FullName;
+            }
+        }
+        catch (IOException ex)
+        {
+            throw new SettingsException($"Could not follow the link {path}: {ex.Message}");
+        }
+
+        string folder = Path.GetDirectoryName(target)!;
+        EnsureFolder(folder, path);
 
         JsonObject config = File.Exists(path) ? Load(path) : new JsonObject();
         string url = apiUrl.AbsoluteUri.TrimEnd('/');
@@ -65,33 +91,38 @@ internal static class SutroConfigFile
         }
 
         byte[] bytes = Encoding.UTF8.GetBytes(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        WriteAtomically(path, folder, bytes);
+        WriteAtomically(target, folder, bytes, path);
     }
 
-    private static void EnsureFolder(string folder)
+    /// <summary>
+    /// Creates the folder when it is missing, owner-only on Unix. A folder that exists (or a link to one)
+    /// is left as it is: its mode belongs to whoever made it; the file itself is written owner-only.
+    /// </summary>
+    private static void EnsureFolder(string folder, string path)
     {
-        if (OperatingSystem.IsWindows())
+        if (Directory.Exists(folder))
         {
-            Directory.CreateDirectory(folder);
             return;
-        }
-
-        if (!Directory.Exists(folder))
-        {
-            Directory.CreateDirectory(folder, OwnerFolder);
         }
 
         try
         {
-            File.SetUnixFileMode(folder, OwnerFolder);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(folder, OwnerFolder);
+            }
         }
-        catch (UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Not our folder: the file itself is still written owner-only.
+            throw new SettingsException($"Could not create the folder {folder} for the settings file {path}: {ex.Message}");
         }
     }
 
-    private static void WriteAtomically(string path, string folder, byte[] bytes)
+    private static void WriteAtomically(string target, string folder, byte[] bytes, string path)
     {
         string temporary = Path.Combine(folder, $".config.json.{Guid.NewGuid():N}.tmp");
         try
@@ -113,7 +144,7 @@ internal static class SutroConfigFile
                 File.SetUnixFileMode(temporary, OwnerFile);
             }
 
-            File.Move(temporary, path, overwrite: true);
+            File.Move(temporary, target, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -126,8 +157,11 @@ internal static class SutroConfigFile
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new SettingsException($"The settings file {path} does not hold a JSON object. Fix it, or delete it and run Connect-Sutro -Save.");
+            using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path),
+                new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? (JsonObject)ToNode(document.RootElement)!
+                : throw new SettingsException($"The settings file {path} does not hold a JSON object. Fix it, or delete it and run Connect-Sutro -Save.");
         }
         catch (JsonException ex)
         {
@@ -136,6 +170,34 @@ internal static class SutroConfigFile
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new SettingsException($"Could not read the settings file {path}: {ex.Message}");
+        }
+    }
+
+    /// <summary>A JSON value as a node, where a name given twice in an object keeps its last value.</summary>
+    private static JsonNode? ToNode(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var obj = new JsonObject();
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    obj[property.Name] = ToNode(property.Value);
+                }
+
+                return obj;
+            case JsonValueKind.Array:
+                var array = new JsonArray();
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    array.Add(ToNode(item));
+                }
+
+                return array;
+            case JsonValueKind.Null:
+                return null;
+            default:
+                return JsonValue.Create(element.Clone());
         }
     }
 
@@ -148,7 +210,7 @@ internal static class SutroConfigFile
         {
             return ApiUrl.SameEndpoint(ApiUrl.Normalize(saved), url);
         }
-        catch (ArgumentException)
+        catch (SettingsException)
         {
             return false;
         }
