@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using Sutro.Http;
-using Sutro.Jobs;
 using Sutro.Settings;
 
 namespace Sutro.Commands;
@@ -15,18 +14,18 @@ namespace Sutro.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "Sutro")]
 [OutputType(typeof(Connection))]
-public sealed class ConnectSutroCommand : SutroNetworkCmdlet
+public sealed class ConnectSutroCommand : SutroApiCmdlet
 {
     /// <summary>The deployment's API URL (a URL with no path gets /v1).</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
-    public string ApiUrl { get; set; } = string.Empty;
+    public override string? ApiUrl { get; set; }
 
     /// <summary>The API key, a SecureString (a plain string is accepted).</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [SecureStringTransformation]
     [ValidateNotNull]
-    public SecureString? ApiKey { get; set; }
+    public override SecureString? ApiKey { get; set; }
 
     /// <summary>Also write the URL and key to ~/.sutro/config.json.</summary>
     [Parameter]
@@ -43,11 +42,11 @@ public sealed class ConnectSutroCommand : SutroNetworkCmdlet
         Uri url;
         try
         {
-            url = Settings.ApiUrl.Normalize(ApiUrl);
+            url = Settings.ApiUrl.Normalize(ApiUrl!);
         }
         catch (ArgumentException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(new SettingsException(ex.Message), "SettingsInvalid", ErrorCategory.InvalidArgument, ApiUrl));
+            ThrowTerminatingError(new ErrorRecord(new SettingsException(ex.Message), ErrorIds.SettingsInvalid, ErrorCategory.InvalidArgument, ApiUrl));
             return;
         }
 
@@ -55,7 +54,7 @@ public sealed class ConnectSutroCommand : SutroNetworkCmdlet
         if (key.Trim().Length == 0)
         {
             ThrowTerminatingError(new ErrorRecord(new SettingsException("The API key is empty. Give the key your Sutro deployment issued (sk_...)."),
-                "SettingsInvalid", ErrorCategory.InvalidArgument, null));
+                ErrorIds.SettingsInvalid, ErrorCategory.InvalidArgument, null));
         }
 
         var endpoint = new SutroEndpoint(url, key, SettingsResolver.SessionSource)
@@ -63,7 +62,7 @@ public sealed class ConnectSutroCommand : SutroNetworkCmdlet
             Proxy = Proxy,
             ProxyCredential = Proxy is null ? null : ProxyCredential?.GetNetworkCredential(),
         };
-        var api = new JobsApi(CreateClient(endpoint));
+        var api = CreateApi(endpoint);
         bool accepted;
         try
         {
@@ -82,9 +81,9 @@ public sealed class ConnectSutroCommand : SutroNetworkCmdlet
         if (!accepted)
         {
             ThrowTerminatingError(new ErrorRecord(
-                new SutroApiException("AuthenticationFailed", ErrorCategory.AuthenticationError,
+                new SutroApiException(ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError,
                     $"The Sutro API at {url} refused the key. Check the key and that it belongs to this deployment; the previous settings stay in effect."),
-                "AuthenticationFailed", ErrorCategory.AuthenticationError, url.AbsoluteUri));
+                ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError, url.AbsoluteUri));
         }
 
         SettingsResolver.SessionConnection = endpoint;
@@ -101,7 +100,7 @@ public sealed class ConnectSutroCommand : SutroNetworkCmdlet
             }
             catch (SettingsException ex)
             {
-                WriteError(new ErrorRecord(ex, "SettingsNotSaved", ErrorCategory.WriteError, path));
+                WriteError(new ErrorRecord(ex, ErrorIds.SettingsNotSaved, ErrorCategory.WriteError, path));
             }
         }
 

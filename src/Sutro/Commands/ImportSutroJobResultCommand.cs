@@ -48,7 +48,7 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException("-Raw keeps every output exactly as it is in the file, so it cannot be combined with -ExpandOutput. Use one or the other."),
-                "RawWithExpandOutput", ErrorCategory.InvalidArgument, null));
+                ErrorIds.RawWithExpandOutput, ErrorCategory.InvalidArgument, null));
         }
     }
 
@@ -63,15 +63,15 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
                 {
                     ImportFile(file);
                 }
-                catch (Exception ex) when (ex is ResultDecodeException or OperationCanceledException)
-                {
-                    WriteFailure(ex, file);
-                }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     WriteError(new ErrorRecord(
                         new IOException($"Could not read '{file}': {ex.Message}", ex),
-                        "InputReadFailed", ErrorCategory.ReadError, file));
+                        ErrorIds.InputReadFailed, ErrorCategory.ReadError, file));
+                }
+                catch (Exception ex) when (IsPerItemFailure(ex))
+                {
+                    WriteFailure(ex, file);
                 }
             }
         }
@@ -158,7 +158,7 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
             {
                 WriteError(new ErrorRecord(
                     new ArgumentException($"'{given}' is on the {provider.Name} provider; results files are read from the file system."),
-                    "PathNotFileSystem", ErrorCategory.InvalidArgument, given));
+                    ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, given));
                 return Array.Empty<string>();
             }
         }
@@ -166,7 +166,7 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
         {
             WriteError(new ErrorRecord(
                 new FileNotFoundException($"Cannot find the results file '{given}': {ex.Message}", ex),
-                "PathNotFound", ErrorCategory.ObjectNotFound, given));
+                ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, given));
             return Array.Empty<string>();
         }
 
@@ -177,13 +177,13 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
             {
                 WriteError(new ErrorRecord(
                     new ArgumentException($"'{file}' is a folder. Name the files in it, e.g. Get-ChildItem '{file}' -Filter *.parquet | Import-SutroJobResult."),
-                    "PathIsFolder", ErrorCategory.InvalidArgument, file));
+                    ErrorIds.PathIsFolder, ErrorCategory.InvalidArgument, file));
             }
             else if (!File.Exists(file))
             {
                 WriteError(new ErrorRecord(
                     new FileNotFoundException($"Cannot find the results file '{file}'.", file),
-                    "PathNotFound", ErrorCategory.ObjectNotFound, file));
+                    ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, file));
             }
             else
             {

@@ -1,31 +1,20 @@
 using System;
+using System.Management.Automation;
 
 namespace Sutro.Export;
 
-/// <summary>Why a results file cannot be written where or as asked; the name is the ErrorRecord's stable id.</summary>
-public enum ExportError
-{
-    OutputFileExists,
-    OutputPathIsFolder,
-    OutputFolderNotFound,
-    UnknownFileExtension,
-    FormatMismatch,
-    JobIdNotAFileName,
-    PathNotResolved,
-    PathNotFileSystem,
-}
-
 /// <summary>A results file that cannot be written where or as asked.</summary>
-public sealed class ExportException : Exception
+public sealed class ExportException : SutroException
 {
-    public ExportException(ExportError error, string message, Exception? inner = null)
-        : base(message, inner)
+    public ExportException(string errorId, string message, Exception? inner = null)
+        : base(errorId, CategoryOf(errorId), message, inner)
     {
-        Error = error;
     }
 
-    public ExportError Error { get; }
-
-    /// <summary>The ErrorRecord's stable id.</summary>
-    public string ErrorId => Error.ToString();
+    private static ErrorCategory CategoryOf(string errorId) => errorId switch
+    {
+        ErrorIds.OutputFileExists or ErrorIds.OutputPathIsFolder => ErrorCategory.ResourceExists,
+        ErrorIds.OutputFolderNotFound => ErrorCategory.ObjectNotFound,
+        _ => ErrorCategory.InvalidArgument,
+    };
 }

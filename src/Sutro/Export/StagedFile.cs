@@ -54,7 +54,7 @@ internal sealed class StagedFile : IDisposable
     }
 
     public static ExportException OutputFileExists(string target) =>
-        new(ExportError.OutputFileExists,
+        new(ErrorIds.OutputFileExists,
             $"The file '{target}' already exists. Use -Force to replace it, or choose another path.");
 
     public void Dispose()
