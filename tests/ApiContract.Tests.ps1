@@ -120,6 +120,16 @@ Describe 'Parquet through the pre-signed artifact' {
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'ResultsSizeMismatch,Sutro.Commands.GetSutroJobResultCommand'
     }
 
+    It 'a file announced bigger than the free space is refused before any byte is fetched' {
+        $answer = @{ artifact = @{ bucket = 'b'; key = 'k'; filename = 'f.parquet'; size_bytes = 100000000000000000 }
+            urls = @{ get = "$($server.StorageUrl)/artifact/none"; head = "$($server.StorageUrl)/artifact/none" } } | ConvertTo-Json -Compress
+        Add-Fault @{ path_end = '/results-url'; times = 1; status = 200; body = $answer }
+        Get-SutroJobResult job_12345 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'InsufficientDiskSpace,Sutro.Commands.GetSutroJobResultCommand'
+        $err[0].Exception.Message | Should -Match '100000000000000000 bytes'
+        @(Get-MockRequest $server -Path '/artifact/*').Count | Should -Be 0
+    }
+
     It 'a download sent with a transfer encoding it did not ask for is refused, not inflated' {
         Add-Fault @{ path_end = 'jobs/job_12345/results'; times = -1; headers = @{ 'Content-Encoding' = 'gzip' } }
         Get-SutroJobResult job_12345 -Format Json @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

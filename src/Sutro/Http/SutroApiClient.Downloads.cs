@@ -56,6 +56,11 @@ internal sealed partial class SutroApiClient
     public async Task<long> DownloadAsync(DownloadRequest download, string path, Action<long, long?> progress,
         CancellationToken cancellationToken)
     {
+        if (download.AnnouncedSize is { } announcedSize)
+        {
+            RequireFreeSpace(path, announcedSize - (File.Exists(path) ? new FileInfo(path).Length : 0), download.JobId);
+        }
+
         await using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, bufferSize: 1,
             FileOptions.Asynchronous);
         bool refreshed = false;
@@ -128,7 +133,7 @@ internal sealed partial class SutroApiClient
                     }
 
                     long? expected = download.AnnouncedSize ?? total;
-                    if (expected is { } whole)
+                    if (download.AnnouncedSize is null && expected is { } whole)
                     {
                         RequireFreeSpace(path, whole - start, download.JobId);
                     }
