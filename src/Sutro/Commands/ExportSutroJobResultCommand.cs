@@ -132,7 +132,7 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
         {
             if (Directory.Exists(target))
             {
-                throw new ExportException(ErrorIds.OutputPathIsFolder,
+                throw new ExportException(ErrorIds.OutputPathIsFolder, ErrorCategory.ResourceExists,
                     $"'{target}' is a folder, so the results of job {jobId} cannot be saved there under that name. Choose another path.");
             }
 
@@ -269,12 +269,12 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
         }
         catch (Exception ex) when (ex is SessionStateException or ProviderInvocationException or NotSupportedException or ArgumentException)
         {
-            throw new ExportException(ErrorIds.PathNotResolved, $"Cannot resolve the path '{path}': {ex.Message}", ex);
+            throw new ExportException(ErrorIds.PathNotResolved, ErrorCategory.InvalidArgument, $"Cannot resolve the path '{path}': {ex.Message}", ex);
         }
 
         if (provider.Name != "FileSystem")
         {
-            throw new ExportException(ErrorIds.PathNotFileSystem,
+            throw new ExportException(ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument,
                 $"'{path}' is on the {provider.Name} provider; results can only be saved to the file system.");
         }
 

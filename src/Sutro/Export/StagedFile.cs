@@ -1,4 +1,5 @@
 using System;
+using System.Management.Automation;
 using System.IO;
 
 namespace Sutro.Export;
@@ -54,7 +55,7 @@ internal sealed class StagedFile : IDisposable
     }
 
     public static ExportException OutputFileExists(string target) =>
-        new(ErrorIds.OutputFileExists,
+        new(ErrorIds.OutputFileExists, ErrorCategory.ResourceExists,
             $"The file '{target}' already exists. Use -Force to replace it, or choose another path.");
 
     public void Dispose()
