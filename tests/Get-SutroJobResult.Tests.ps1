@@ -147,10 +147,10 @@ Describe 'Get-SutroJobResult' {
             $request.authorization | Should -BeExactly "Key $($server.Key)"
         }
 
-        It 'defaults to Parquet' {
+        It 'defaults to Parquet, from the results-url artifact' {
             Get-SutroJobResult job_12345 @common | Out-Null
             $log = Invoke-MockControl $server 'requests' -Method Get
-            @($log | Where-Object path -like '*jobs/job_12345/results')[-1].query | Should -Match 'result_format=parquet'
+            @($log | Where-Object path -like '*jobs/job_12345/results-url')[-1].query | Should -Match 'format=parquet'
         }
 
         It 'takes job ids from the pipeline by value and by property name (Id, job_id)' {
@@ -199,7 +199,9 @@ Describe 'Get-SutroJobResult' {
         }
 
         It 'a 410 shows the server''s migration detail' {
-            $detail = 'Direct Sutro Batch API access is no longer supported. Use your deployment URL.'
+            $detail = 'Direct Sutro Batch API access is no longer supported by the Sutro SDK. Upgrade the sutro package, ' +
+                'then set SUTRO_API_URL to your Sutro single-tenant deployment URL and use an API key from that ' +
+                "deployment's API Keys panel."
             Invoke-MockControl $server 'faults' -Body @{ path = 'jobs/job_12345/results'; times = 1; status = 410; body = (@{ detail = $detail } | ConvertTo-Json); content_type = 'application/json' } | Out-Null
             Get-SutroJobResult job_12345 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeLike 'ApiNoLongerSupported,*'
@@ -225,7 +227,7 @@ Describe 'Get-SutroJobResult' {
 Describe 'Get-SutroJobResult -Wait' {
     BeforeAll {
         $script:sutro = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Sutro' }
-        $script:window = $sutro.GetType('Sutro.Jobs.ResultsReadiness').GetProperty('Window', [Reflection.BindingFlags]'Static, NonPublic')
+        $script:window = $sutro.GetType('Sutro.Api.SutroApi').GetProperty('ReadinessWindow', [Reflection.BindingFlags]'Static, NonPublic')
         $script:lifecycleRows = @(
             @{ input = 'Name a primary colour.'; output = 'Blue'; logprob = -0.75 }
             @{ input = 'Name a planet.'; output = 'Mars'; logprob = -1.25 }
@@ -238,14 +240,14 @@ Describe 'Get-SutroJobResult -Wait' {
         $rows = Get-SutroJobResult job_lifecycle_001 -Wait -PollIntervalSec 0.1 -IncludeInput -IncludeCumulativeLogprob @common
         ($rows | ForEach-Object { "$($_.Index)|$($_.Input)|$($_.Output)|$($_.CumulativeLogprob)" }) |
             Should -Be @('0|Name a primary colour.|Blue|-0.75', '1|Name a planet.|Mars|-1.25', '2|Name a prime number.|7|-0.5')
-        (Get-MockRequest $server -Path '*/results').status | Should -Be @(200)
+        (Get-MockRequest $server -Path '*/results-url').status | Should -Be @(200)
     }
 
     It 'retries results that are not ready right after SUCCEEDED' {
         Add-MockJob @{ job_id = 'job_lagging'; statuses = @('QUEUED', 'RUNNING', 'SUCCEEDED'); results_not_ready_times = 2; rows = $lifecycleRows }
         $rows = Get-SutroJobResult job_lagging -Wait -PollIntervalSec 0.1 @common
         $rows.Output | Should -Be @('Blue', 'Mars')
-        (Get-MockRequest $server -Path '*/results').status | Should -Be @(409, 409, 200)
+        (Get-MockRequest $server -Path '*/results-url').status | Should -Be @(409, 409, 200)
     }
 
     It 'gives up on results that stay not ready after the readiness window' {
@@ -255,7 +257,7 @@ Describe 'Get-SutroJobResult -Wait' {
             Add-MockJob @{ job_id = 'job_never_ready'; statuses = @('SUCCEEDED'); results_not_ready_times = 1000; rows = $lifecycleRows }
             Get-SutroJobResult job_never_ready -Wait -PollIntervalSec 0.1 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'JobNotComplete,Sutro.Commands.GetSutroJobResultCommand'
-            (Get-MockRequest $server -Path '*/results').Count | Should -BeGreaterThan 1
+            (Get-MockRequest $server -Path '*/results-url').Count | Should -BeGreaterThan 1
         }
         finally { $window.SetValue($null, $saved) }
     }
@@ -264,13 +266,14 @@ Describe 'Get-SutroJobResult -Wait' {
         Add-MockJob @{ job_id = 'job_lagging'; statuses = @('SUCCEEDED'); results_not_ready_times = 1; rows = $lifecycleRows }
         (Get-SutroJobResult job_lagging -PollIntervalSec 0.1 @common).Output | Should -Be @('Blue', 'Mars')
         $log = Get-MockRequest $server
-        $log.path | Should -Be @('/v1/jobs/job_lagging/results', '/v1/job-status/job_lagging', '/v1/jobs/job_lagging/results')
-        $log.status | Should -Be @(409, 200, 200)
+        $log.path -replace '/artifact/.*', '/artifact/' |
+            Should -Be @('/v1/jobs/job_lagging/results-url', '/v1/job-status/job_lagging', '/v1/jobs/job_lagging/results-url', '/artifact/')
+        $log.status | Should -Be @(409, 200, 200, 200)
 
         Invoke-MockControl $server 'reset' | Out-Null
         Get-SutroJobResult job_running_001 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'JobNotComplete,Sutro.Commands.GetSutroJobResultCommand'
-        (Get-MockRequest $server).path | Should -Be @('/v1/jobs/job_running_001/results', '/v1/job-status/job_running_001')
+        (Get-MockRequest $server).path | Should -Be @('/v1/jobs/job_running_001/results-url', '/v1/job-status/job_running_001')
     }
 
     It 'a failed job is JobFailed and no results are asked for; the next job still runs' {
@@ -279,7 +282,7 @@ Describe 'Get-SutroJobResult -Wait' {
         $err.Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'JobFailed,Sutro.Commands.GetSutroJobResultCommand'
         $err[0].TargetObject | Should -BeExactly 'job_failed_001'
-        (Get-MockRequest $server -Path '*/results').path | Should -Be @('/v1/jobs/job_12345/results')
+        (Get-MockRequest $server -Path '*/results-url').path | Should -Be @('/v1/jobs/job_12345/results-url')
     }
 
     It 'a wait beyond -TimeoutSec is WaitTimedOut' {

@@ -12,6 +12,8 @@ namespace Sutro.MockServer;
 public sealed record FaultSpec
 {
     public string? Path { get; init; }
+    /// <summary>Matches only paths that end with this (so <c>jobs/x/results</c> leaves <c>jobs/x/results-url</c> alone).</summary>
+    public string? PathEnd { get; init; }
     public string? Method { get; init; }
     public int Times { get; init; } = 1;
     public int? Status { get; init; }
@@ -37,6 +39,7 @@ public sealed record FaultSpec
         var spec = new FaultSpec
         {
             Path = Str(e, "path"),
+            PathEnd = Str(e, "path_end"),
             Method = Str(e, "method"),
             Times = Int(e, "times") is long t ? (int)t : 1,
             Status = Int(e, "status") is long s ? (int)s : null,
@@ -100,6 +103,7 @@ public sealed class FaultStore
                 Entry e = _entries[i];
                 if (e.Remaining == 0) continue;
                 if (!string.IsNullOrEmpty(e.Spec.Path) && !path.Contains(e.Spec.Path, StringComparison.Ordinal)) continue;
+                if (!string.IsNullOrEmpty(e.Spec.PathEnd) && !path.EndsWith(e.Spec.PathEnd, StringComparison.Ordinal)) continue;
                 if (!string.IsNullOrEmpty(e.Spec.Method) && !string.Equals(e.Spec.Method, method, StringComparison.OrdinalIgnoreCase)) continue;
                 if (e.Remaining > 0 && --e.Remaining == 0) _entries.RemoveAt(i);
                 return e.Spec;

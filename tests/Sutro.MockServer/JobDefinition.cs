@@ -54,6 +54,7 @@ public sealed class JobDefinition
     public string? SystemPrompt { get; init; }
     public int JobPriority { get; init; }
     public string DatetimeCreated { get; init; } = "2026-11-20T10:00:00Z";
+    public string RunType { get; init; } = "FULL";
     /// <summary>Raw JSON text of the schema, or null.</summary>
     public string? JsonSchema { get; init; }
     public IReadOnlyList<string> Statuses { get; init; } = new[] { "SUCCEEDED" };

@@ -69,6 +69,7 @@ public static class JobDefinitionParser
             SystemPrompt = Str(e, "system_prompt"),
             JobPriority = Get(e, "job_priority") is { ValueKind: JsonValueKind.Number } pr ? pr.GetInt32() : 0,
             DatetimeCreated = Str(e, "datetime_created") ?? "2026-11-20T10:00:00Z",
+            RunType = Str(e, "run_type") ?? "FULL",
             JsonSchema = Raw(e, "json_schema"),
             Statuses = statuses,
             FailureReason = Raw(e, "failure_reason"),

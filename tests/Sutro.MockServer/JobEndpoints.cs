@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Linq;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
@@ -22,6 +25,14 @@ public static class JobEndpoints
         {
             w.WriteStartObject();
             w.WriteBoolean("authenticated", true);
+            w.WriteEndObject();
+        })));
+        api.MapGet("/auth/check", (RequestDelegate)(ctx => HttpOut.Json(ctx, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("authenticated", true);
+            w.WriteString("principal_type", "api_key");
+            w.WriteString("deployment", "mock");
             w.WriteEndObject();
         })));
     }
@@ -65,17 +76,66 @@ public static class JobEndpoints
         });
     }
 
+    /// <summary>
+    /// <c>list-jobs</c>, newest first (by datetime_created). With <c>limit</c> (1..100): one page and an opaque
+    /// <c>next_cursor</c> (null on the last page); without it: every job and a message, as older servers answer.
+    /// </summary>
     private static Task ListJobs(HttpContext ctx)
     {
-        var jobs = Catalog(ctx).List();
+        var jobs = Catalog(ctx).List()
+            .Select((job, order) => (job.Def, job.Status, order))
+            .OrderByDescending(j => j.Def.DatetimeCreated, System.StringComparer.Ordinal).ThenBy(j => j.order)
+            .ToList();
+        string? limitText = ctx.Request.Query["limit"];
+        if (limitText is null)
+        {
+            return HttpOut.Json(ctx, 200, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("message", "ok");
+                w.WriteStartArray("jobs");
+                foreach (var (def, status, _) in jobs) JobJson.Write(w, def, status);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        }
+        if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out int limit) || limit is < 1 or > 100)
+        {
+            return HttpOut.Detail(ctx, 422, "limit must be between 1 and 100");
+        }
+        int start = 0;
+        string? cursor = ctx.Request.Query["cursor"];
+        if (cursor is not null && !TryReadCursor(cursor, out start))
+        {
+            return HttpOut.Detail(ctx, 400, "invalid cursor");
+        }
+        var page = jobs.Skip(start).Take(limit).ToList();
+        int next = start + page.Count;
         return HttpOut.Json(ctx, 200, w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("jobs");
-            foreach (var (def, status) in jobs) JobJson.Write(w, def, status);
+            foreach (var (def, status, _) in page) JobJson.Write(w, def, status);
             w.WriteEndArray();
+            if (next < jobs.Count) w.WriteString("next_cursor", System.Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + next)));
+            else w.WriteNull("next_cursor");
             w.WriteEndObject();
         });
+    }
+
+    private static bool TryReadCursor(string cursor, out int start)
+    {
+        start = 0;
+        try
+        {
+            string text = Encoding.UTF8.GetString(System.Convert.FromBase64String(cursor));
+            return text.StartsWith("offset:", System.StringComparison.Ordinal)
+                && int.TryParse(text.Substring(7), NumberStyles.None, CultureInfo.InvariantCulture, out start);
+        }
+        catch (System.FormatException)
+        {
+            return false;
+        }
     }
 
     private static Task Cancel(HttpContext ctx)
@@ -113,6 +173,27 @@ public static class JobEndpoints
                 });
                 await Task.Delay(25, ctx.RequestAborted);
             }
+            // Token updates carry any subset of their fields: the input count alone first, then a higher
+            // rate with the output count, then all three.
+            await WriteLine(ctx, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("update_type", "tokens");
+                w.WriteStartObject("result");
+                w.WriteNumber("input_tokens", 6L * n);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            });
+            await WriteLine(ctx, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("update_type", "tokens");
+                w.WriteStartObject("result");
+                w.WriteNumber("output_tokens", 10L * n);
+                w.WriteNumber("total_tokens_processed_per_second", 2000.0);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            });
             await WriteLine(ctx, w =>
             {
                 w.WriteStartObject();

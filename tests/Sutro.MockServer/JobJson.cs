@@ -37,6 +37,7 @@ public static class JobJson
         if (succeeded) w.WriteNumber("job_cost", Math.Round(inputTokens * 0.00000005 + outputTokens * 0.0000002, 6));
         else w.WriteNull("job_cost");
         w.WriteNull("cost_estimate");
+        w.WriteString("run_type", def.RunType);
         WriteRaw(w, "failure_reason", def.FailureReason);
         w.WriteNumber("future_field", 1);
         w.WriteEndObject();

@@ -94,6 +94,10 @@ public class JobParserTests
     [InlineData("cancelling", "CANCELLING", false)]
     [InlineData("failed", "FAILED", true)]
     [InlineData("warming_up", "WARMING_UP", false)]
+    [InlineData("COMPLETED", "SUCCEEDED", true)]
+    [InlineData("success", "SUCCEEDED", true)]
+    [InlineData("Done", "SUCCEEDED", true)]
+    [InlineData("ERROR", "FAILED", true)]
     [InlineData("", "UNKNOWN", false)]
     public void NormalizesStatusWords(string word, string status, bool final)
     {
@@ -157,13 +161,26 @@ public class JobParserTests
     }
 
     [Fact]
-    public void SortsNewestFirstWithUndatedJobsLast()
+    public void ReadsAPageOfJobsAndItsCursor()
     {
-        var jobs = JobParser.ParseJobList(Json("""
-            {"jobs": [{"job_id": "old", "datetime_created": "2026-01-01T00:00:00Z"}, {"job_id": "undated"},
-                      {"job_id": "new", "datetime_created": "2026-03-01T00:00:00Z"}, {"job_id": "mid", "datetime_created": "2026-02-01T00:00:00Z"}]}
-            """));
-        Assert.Equal(new[] { "new", "mid", "old", "undated" }, JobsApi.NewestFirst(jobs).ConvertAll(j => j.JobId));
+        var page = JobParser.ParseJobPage(Json("""{"jobs": [{"job_id": "b"}, {"job_id": "a"}], "next_cursor": "c2"}"""));
+        Assert.Equal(new[] { "b", "a" }, page.Jobs.ConvertAll(j => j.JobId));
+        Assert.Equal("c2", page.NextCursor);
+
+        var last = JobParser.ParseJobPage(Json("""{"jobs": [{"job_id": "z"}], "next_cursor": null}"""));
+        Assert.Null(last.NextCursor);
+
+        // A server that ignores limit answers every job and no cursor: one last page.
+        var all = JobParser.ParseJobPage(Json("""{"message": "ok", "jobs": [{"job_id": "x"}, {"job_id": "y"}]}"""));
+        Assert.Equal(new[] { "x", "y" }, all.Jobs.ConvertAll(j => j.JobId));
+        Assert.Null(all.NextCursor);
+    }
+
+    [Fact]
+    public void ReadsRunType()
+    {
+        Assert.Equal("COST_ESTIMATE", JobParser.ParseJob(Json("""{"job_id": "e", "run_type": "COST_ESTIMATE"}""")).RunType);
+        Assert.Null(JobParser.ParseJob(Json("""{"job_id": "f"}""")).RunType);
     }
 
     [Fact]
@@ -173,6 +190,14 @@ public class JobParserTests
         Assert.Equal(2, quotas.Count);
         Assert.Equal((0, 100000L, 50000000L), (quotas[0].Priority, quotas[0].RowQuota, quotas[0].TokenQuota));
         Assert.Equal((1, (long?)null, (long?)null), (quotas[1].Priority, quotas[1].RowQuota, quotas[1].TokenQuota));
+    }
+
+    [Fact]
+    public void AQuotaWithoutPriorityTakesItsListPosition()
+    {
+        var quotas = JobParser.ParseQuotas(Json("""{"quotas": [{"row_quota": 5}, {"row_quota": 7, "token_quota": 9}, {"priority": 7, "row_quota": 1}]}"""));
+        Assert.Equal(new[] { 0, 1, 7 }, quotas.ConvertAll(q => q.Priority));
+        Assert.Equal(new long?[] { 5, 7, 1 }, quotas.ConvertAll(q => q.RowQuota));
     }
 
     [Theory]
@@ -185,13 +210,34 @@ public class JobParserTests
     }
 
     [Theory]
-    [InlineData("""{"update_type":"progress","result":42}""", 42L)]
-    [InlineData("""{"update_type":"tokens","result":{"input_tokens":1}}""", null)]
-    [InlineData("""{"update_type":"progress"}""", null)]
-    [InlineData("""not json""", null)]
-    [InlineData("", null)]
-    public void ReadsRowsDoneFromProgressLines(string line, long? rows)
+    [InlineData("""{"update_type":"progress","result":42}""", 42L, null, null, null)]
+    [InlineData("""{"update_type":"tokens","result":{"input_tokens":1}}""", null, 1L, null, null)]
+    [InlineData("""{"update_type":"tokens","result":{"output_tokens":5,"total_tokens_processed_per_second":2.5}}""", null, null, 5L, 2.5)]
+    [InlineData("""{"update_type":"tokens","result":{"input_tokens":3,"output_tokens":4,"total_tokens_processed_per_second":10}}""", null, 3L, 4L, 10.0)]
+    public void ReadsProgressAndTokenLines(string line, long? rows, long? input, long? output, double? rate)
     {
-        Assert.Equal(rows, JobsApi.ProgressRows(line));
+        Assert.Equal(new Sutro.Api.ProgressUpdate(rows, input, output, rate), Sutro.Api.ProgressUpdate.Parse(line));
+    }
+
+    [Theory]
+    [InlineData("""{"update_type":"progress"}""")]
+    [InlineData("""{"update_type":"tokens","result":{}}""")]
+    [InlineData("""not json""")]
+    [InlineData("")]
+    public void SkipsLinesThatSayNothing(string line)
+    {
+        Assert.Null(Sutro.Api.ProgressUpdate.Parse(line));
+    }
+
+    [Fact]
+    public void KeepsTheHighestTokenCountsSeen()
+    {
+        var seen = new ProgressSeen();
+        seen.Add(new Sutro.Api.ProgressUpdate(null, 600, null, null));
+        seen.Add(new Sutro.Api.ProgressUpdate(null, null, 1000, 2000));
+        seen.Add(new Sutro.Api.ProgressUpdate(2, 1200, 3400, 1234.5));
+        seen.Add(new Sutro.Api.ProgressUpdate(1, 100, null, null));
+        Assert.Equal(new Sutro.Api.ProgressUpdate(2, 1200, 3400, 2000), seen.Snapshot());
+        Assert.Equal(", 1,200 input / 3,400 output tokens, 2,000 tokens/s", JobWaitProgress.Tokens(seen.Snapshot()));
     }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using Sutro.Http;
-using Sutro.Jobs;
 using Sutro.Settings;
 
 namespace Sutro.Commands;
@@ -15,18 +14,18 @@ namespace Sutro.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "Sutro")]
 [OutputType(typeof(Connection))]
-public sealed class ConnectSutroCommand : SutroNetworkCmdlet
+public sealed class ConnectSutroCommand : SutroApiCmdlet
 {
     /// <summary>The deployment's API URL: its origin, or the origin and /v1.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
-    public string ApiUrl { get; set; } = string.Empty;
+    public override string? ApiUrl { get; set; }
 
     /// <summary>The API key, a SecureString (a plain string is accepted).</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [SecureStringTransformation]
     [ValidateNotNull]
-    public SecureString? ApiKey { get; set; }
+    public override SecureString? ApiKey { get; set; }
 
     /// <summary>Also write the URL and key to ~/.sutro/config.json.</summary>
     [Parameter]
@@ -59,7 +58,7 @@ public sealed class ConnectSutroCommand : SutroNetworkCmdlet
             Proxy = Proxy,
             ProxyCredential = Proxy is null ? null : ProxyCredential?.GetNetworkCredential(),
         };
-        var api = new JobsApi(CreateClient(endpoint));
+        var api = CreateApi(endpoint);
         bool accepted;
         try
         {
@@ -78,9 +77,9 @@ public sealed class ConnectSutroCommand : SutroNetworkCmdlet
         if (!accepted)
         {
             ThrowTerminatingError(new ErrorRecord(
-                new SutroApiException("AuthenticationFailed", ErrorCategory.AuthenticationError,
+                new SutroApiException(ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError,
                     $"The Sutro API at {url} refused the key. Check the key and that it belongs to this deployment; the previous settings stay in effect."),
-                "AuthenticationFailed", ErrorCategory.AuthenticationError, url.AbsoluteUri));
+                ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError, url.AbsoluteUri));
         }
 
         SettingsResolver.SessionConnection = endpoint;
@@ -97,7 +96,7 @@ public sealed class ConnectSutroCommand : SutroNetworkCmdlet
             }
             catch (SettingsException ex)
             {
-                WriteError(new ErrorRecord(ex, "SettingsNotSaved", ErrorCategory.WriteError, path));
+                WriteError(new ErrorRecord(ex, ErrorIds.SettingsNotSaved, ErrorCategory.WriteError, path));
             }
         }
 

@@ -1,8 +1,8 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using System.Threading;
 using System.Threading.Tasks;
+using Sutro.Api;
 using Sutro.Export;
 using Sutro.Http;
 using Sutro.Results;
@@ -17,15 +17,26 @@ namespace Sutro.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "SutroJobResult", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
+public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
-    private const int ProgressId = 0x5758;
 
     private ExportDestination? _destination;
     private string _destinationText = string.Empty;
     private int _jobsSeen;
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id", "job_id")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
+    public string[] JobId { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    public SwitchParameter IncludeInput { get; set; }
+
+    [Parameter]
+    public SwitchParameter IncludeCumulativeLogprob { get; set; }
 
     /// <summary>A folder (one <c>&lt;job_id&gt;.&lt;ext&gt;</c> file a job) or a file; the current folder when left out.</summary>
     [Parameter(Position = 1, ParameterSetName = PathSet)]
@@ -59,7 +70,7 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException("-Force replaces an existing file and -NoClobber forbids it. Use one or the other."),
-                "ForceWithNoClobber", ErrorCategory.InvalidArgument, null));
+                ErrorIds.ForceWithNoClobber, ErrorCategory.InvalidArgument, null));
         }
 
         bool literal = ParameterSetName == LiteralPathSet;
@@ -90,7 +101,7 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
             {
                 WriteError(new ErrorRecord(
                     new ArgumentException($"Several jobs need a folder, but '{_destinationText}' names a file. Give -Path a folder to save one file a job."),
-                    "FolderRequired", ErrorCategory.InvalidArgument, id));
+                    ErrorIds.FolderRequired, ErrorCategory.InvalidArgument, id));
             }
 
             _jobsSeen += JobId.Length;
@@ -113,7 +124,7 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
         }
         catch (ExportException ex)
         {
-            WriteError(Record(ex, jobId));
+            WriteFailure(ex, jobId);
             return;
         }
 
@@ -126,7 +137,7 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
         {
             if (Directory.Exists(target))
             {
-                throw new ExportException(ExportError.OutputPathIsFolder,
+                throw new ExportException(ErrorIds.OutputPathIsFolder, ErrorCategory.ResourceExists,
                     $"'{target}' is a folder, so the results of job {jobId} cannot be saved there under that name. Choose another path.");
             }
 
@@ -144,15 +155,15 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
         }
         catch (ExportException ex)
         {
-            WriteError(Record(ex, target));
+            WriteFailure(ex, target);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             WriteError(new ErrorRecord(
                 new IOException($"Could not write the results of job {jobId} to '{target}': {ex.Message} Check the folder's free space and permissions.", ex),
-                "OutputWriteFailed", ErrorCategory.WriteError, target));
+                ErrorIds.OutputWriteFailed, ErrorCategory.WriteError, target));
         }
-        catch (Exception ex) when (ex is SutroApiException or ResultDecodeException or SettingsException or OperationCanceledException)
+        catch (Exception ex) when (IsPerItemFailure(ex))
         {
             WriteFailure(ex, jobId);
         }
@@ -160,15 +171,20 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
 
     private long Save(string jobId, string target, ResultFileKind kind)
     {
-        var client = CreateClient();
-        var progress = new ByteProgress(ProgressId, $"Saving the results of job {jobId}", QueueProgress);
+        var api = CreateApi();
+        var request = new ResultsRequest(jobId, kind.Format(), IncludeInput, IncludeCumulativeLogprob)
+        {
+            AllowPost = false,
+            RetryInterval = TimeSpan.FromSeconds(5),
+        };
+        var progress = new ByteProgress(ProgressIds.ExportSutroJobResult, $"Saving the results of job {jobId}", QueueProgress);
         try
         {
             return kind switch
             {
-                ResultFileKind.Parquet => SaveParquet(client, jobId, target, progress),
-                ResultFileKind.Csv => SaveCsv(client, jobId, target, progress),
-                _ => SaveAsSent(client, jobId, target, kind, progress),
+                ResultFileKind.Parquet => SaveParquet(api, request, target, progress),
+                ResultFileKind.Csv => SaveCsv(api, request, target, progress),
+                _ => SaveAsSent(api, request, target, kind, progress),
             };
         }
         finally
@@ -178,20 +194,20 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
     }
 
     /// <summary>The server's file for <paramref name="kind"/>, byte for byte, from the results endpoint.</summary>
-    private long SaveAsSent(SutroApiClient client, string jobId, string target, ResultFileKind kind, ByteProgress progress)
+    private long SaveAsSent(SutroApi api, ResultsRequest request, string target, ResultFileKind kind, ByteProgress progress)
     {
         using var staged = new StagedFile(target);
-        long bytes = Download(client, jobId, kind.Format(), staged.Path, progress);
+        long bytes = RunAsync(token => api.DownloadResultsAsync(request, new ResultsTarget(staged.Path), progress.Report, token)).Bytes;
         DownloadedFileCheck.Require(staged.Path, kind);
         staged.Commit(Force);
         return bytes;
     }
 
     /// <summary>The CSV inside the server's ZIP, byte for byte, checked against the ZIP's CRC-32.</summary>
-    private long SaveCsv(SutroApiClient client, string jobId, string target, ByteProgress progress)
+    private long SaveCsv(SutroApi api, ResultsRequest request, string target, ByteProgress progress)
     {
         using var zip = new StagedFile(target + ".zip");
-        Download(client, jobId, ResultFormat.Csv, zip.Path, progress);
+        RunAsync(token => api.DownloadResultsAsync(request, new ResultsTarget(zip.Path), progress.Report, token));
         DownloadedFileCheck.Require(zip.Path, ResultFileKind.ZippedCsv);
         using var csv = new StagedFile(target);
         long bytes = RunAsync(token =>
@@ -204,33 +220,22 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
     }
 
     /// <summary>
-    /// Parquet from the pre-signed link of <c>results-url</c>, resumable; from the results endpoint when
-    /// the deployment has no such endpoint.
+    /// Parquet from the pre-signed link of <c>results-url</c>, kept beside the target as a partial download that
+    /// the next run resumes; from the results endpoint when the deployment has no such endpoint.
     /// </summary>
-    private long SaveParquet(SutroApiClient client, string jobId, string target, ByteProgress progress)
+    private long SaveParquet(SutroApi api, ResultsRequest request, string target, ByteProgress progress)
     {
-        ResultsArtifact? artifact = RunAsync(token => AskForArtifactAsync(client, jobId, token));
-        if (artifact is null)
-        {
-            return SaveAsSent(client, jobId, target, ResultFileKind.Parquet, progress);
-        }
-
         var partial = new PartialDownload(target);
         using var claim = partial.Lock();
-        var identity = new PartialDownload.Identity(jobId, IncludeInput, IncludeCumulativeLogprob);
-        // A break or a transient storage failure is retried like any GET; each try resumes from the bytes
-        // the partial download kept (Range/If-Range), so nothing is fetched twice.
-        RunAsync(token => client.WithRetriesAsync(System.Net.Http.HttpMethod.Get, async () =>
-        {
-            await ResumableArtifactDownload.RunAsync(client, artifact, partial, identity, progress.Report, QueueVerbose, token).ConfigureAwait(false);
-            return true;
-        }, token));
-
+        var results = new ResultsTarget(partial.DataPath) { Partial = partial };
+        ResultsFile file;
         try
         {
+            file = RunAsync(token => api.DownloadResultsAsync(request, results, progress.Report, token));
             DownloadedFileCheck.Require(partial.DataPath, ResultFileKind.Parquet);
         }
-        catch (ResultDecodeException)
+        catch (Exception ex) when (!File.Exists(partial.StatePath) || ex is ResultDecodeException
+            || ex is SutroApiException { IsNetworkFailure: false })
         {
             partial.Discard();
             throw;
@@ -238,39 +243,7 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
 
         StagedFile.MoveIntoPlace(partial.DataPath, target, Force);
         partial.ForgetState();
-        return artifact.SizeBytes;
-    }
-
-    private async Task<ResultsArtifact?> AskForArtifactAsync(SutroApiClient client, string jobId, CancellationToken token)
-    {
-        string relative = $"jobs/{Uri.EscapeDataString(jobId)}/results-url?format=parquet&{ResultFlags()}";
-        try
-        {
-            using var answer = await client.GetJsonAsync(relative, jobId, token).ConfigureAwait(false);
-            var artifact = ResultsArtifact.TryParse(answer.RootElement);
-            if (artifact is null)
-            {
-                QueueVerbose($"Job {jobId}: the results-url answer has no usable link and size; downloading from the results endpoint instead.");
-            }
-
-            return artifact;
-        }
-        catch (SutroApiException ex) when (ex.StatusCode is 404 or 405 or 501 || ex.ErrorId == "InvalidApiResponse")
-        {
-            QueueVerbose($"Job {jobId}: no results-url here ({ex.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ex.ErrorId}); downloading from the results endpoint instead.");
-            return null;
-        }
-    }
-
-    private long Download(SutroApiClient client, string jobId, ResultFormat format, string path, ByteProgress progress)
-    {
-        string wire = format.ToWire();
-        string relative = $"jobs/{Uri.EscapeDataString(jobId)}/results?result_format={wire}&format={wire}&{ResultFlags()}";
-        return RunAsync(async token =>
-        {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
-            return await client.DownloadAsync(relative, jobId, file, progress.Report, token).ConfigureAwait(false);
-        });
+        return file.Bytes;
     }
 
     /// <summary>The FileInfo as Get-Item gives it (with PSPath), so it pipes into Import-SutroJobResult.</summary>
@@ -291,13 +264,7 @@ public sealed class ExportSutroJobResultCommand : SutroJobResultCmdlet
         return new FileInfo(target);
     }
 
-    private static ErrorRecord Record(ExportException ex, object target) => new(ex, ex.ErrorId, ex.Error switch
-    {
-        ExportError.OutputFileExists or ExportError.OutputPathIsFolder => ErrorCategory.ResourceExists,
-        ExportError.OutputFolderNotFound => ErrorCategory.ObjectNotFound,
-        ExportError.ExportInProgress => ErrorCategory.ResourceBusy,
-        _ => ErrorCategory.InvalidArgument,
-    }, target);
+    private static ErrorRecord Record(ExportException ex, object target) => new(ex, ex.ErrorId, ex.Category, target);
 
     private static string Describe(ResultFileKind kind) => kind switch
     {

@@ -1,16 +1,13 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using Sutro.Http;
-using Sutro.Jobs;
-using Sutro.Settings;
+using Sutro.Api;
 
 namespace Sutro.Commands;
 
 /// <summary>
-/// Get-SutroJob: one job per -JobId (<c>jobs/{id}</c>), or every job of the key (<c>list-jobs</c>)
-/// newest first, as <see cref="Job"/> objects; -Status filters, -First limits.
+/// Get-SutroJob: one job per -JobId (<c>jobs/{id}</c>), or the jobs of the key (<c>list-jobs</c>, page by page)
+/// newest first as the API gives them, as <see cref="Job"/> objects; -Status filters, -First limits.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SutroJob")]
 [OutputType(typeof(Job))]
@@ -54,39 +51,47 @@ public sealed class GetSutroJobCommand : SutroApiCmdlet
 
             try
             {
-                var api = new JobsApi(CreateClient());
+                var api = CreateApi();
                 Emit(RunAsync(token => api.GetJobAsync(id, token)));
             }
-            catch (Exception ex) when (ex is SutroApiException or SettingsException or OperationCanceledException)
+            catch (Exception ex) when (IsPerItemFailure(ex))
             {
                 WriteFailure(ex, id);
             }
         }
     }
 
+    /// <summary>
+    /// Streams the list page by page: without -Status, -First N asks for one page of N (up to 100) and stops
+    /// once N jobs are written.
+    /// </summary>
     private void ListJobs()
     {
-        List<Job> jobs;
         try
         {
-            var api = new JobsApi(CreateClient());
-            jobs = RunAsync(api.ListJobsAsync);
-        }
-        catch (Exception ex) when (ex is SutroApiException or SettingsException or OperationCanceledException)
-        {
-            WriteFailure(ex, null);
-            return;
-        }
-
-        WriteVerbose($"The API lists {jobs.Count} jobs.");
-        foreach (Job job in JobsApi.NewestFirst(jobs))
-        {
-            if (_written >= First)
+            bool filtered = Status is { Length: > 0 };
+            int pageSize = filtered ? SutroApi.MaxPageSize : Math.Min(First, SutroApi.MaxPageSize);
+            var lister = CreateApi().ListJobs(pageSize);
+            long listed = 0;
+            while (_written < First && RunAsync(lister.NextAsync) is { } page)
             {
-                return;
+                listed += page.Count;
+                foreach (Job job in page)
+                {
+                    if (_written >= First)
+                    {
+                        break;
+                    }
+
+                    Emit(job);
+                }
             }
 
-            Emit(job);
+            WriteVerbose($"Read {listed} jobs from list-jobs, in pages of {pageSize}.");
+        }
+        catch (Exception ex) when (IsPerItemFailure(ex))
+        {
+            WriteFailure(ex, null);
         }
     }
 

@@ -1,9 +1,6 @@
 using System;
-using System.Diagnostics;
-using System.IO;
 using System.Management.Automation;
-using System.Threading.Tasks;
-using Sutro.Http;
+using Sutro.Api;
 using Sutro.Jobs;
 using Sutro.Results;
 using Sutro.Rows;
@@ -16,11 +13,21 @@ namespace Sutro.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "SutroJobResult")]
 [OutputType(typeof(JobResultRow))]
-public sealed class GetSutroJobResultCommand : SutroJobResultCmdlet
+public sealed class GetSutroJobResultCommand : SutroApiCmdlet
 {
-    private const int ProgressId = 0x5757;
-
     private WaitDeadline _deadline = new(null);
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id", "job_id")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
+    public string[] JobId { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    public SwitchParameter IncludeInput { get; set; }
+
+    [Parameter]
+    public SwitchParameter IncludeCumulativeLogprob { get; set; }
 
     [Parameter]
     public ResultFormat Format { get; set; } = ResultFormat.Parquet;
@@ -52,7 +59,7 @@ public sealed class GetSutroJobResultCommand : SutroJobResultCmdlet
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException("-Raw keeps every output exactly as the server sent it, so it cannot be combined with -ExpandOutput. Use one or the other."),
-                "RawWithExpandOutput", ErrorCategory.InvalidArgument, null));
+                ErrorIds.RawWithExpandOutput, ErrorCategory.InvalidArgument, null));
         }
     }
 
@@ -69,7 +76,7 @@ public sealed class GetSutroJobResultCommand : SutroJobResultCmdlet
 
                 FetchRows(id);
             }
-            catch (Exception ex) when (ex is SutroApiException or SutroJobException or ResultDecodeException or Settings.SettingsException or OperationCanceledException)
+            catch (Exception ex) when (IsPerItemFailure(ex))
             {
                 WriteFailure(ex, id);
             }
@@ -78,51 +85,32 @@ public sealed class GetSutroJobResultCommand : SutroJobResultCmdlet
 
     private void FetchRows(string jobId)
     {
-        var client = CreateClient();
-        string flags = ResultFlags();
-        string wire = Format.ToWire();
-        string relative = $"jobs/{Uri.EscapeDataString(jobId)}/results?result_format={wire}&format={wire}&{flags}";
-
-        using var download = new TemporaryFile();
-        var progress = new ByteProgress(ProgressId, $"Downloading results of job {jobId}", QueueProgress);
-        RunAsync(async token =>
+        var api = CreateApi();
+        var request = new ResultsRequest(jobId, Format, IncludeInput, IncludeCumulativeLogprob)
         {
-            // Right after a job reports SUCCEEDED its results may still be missing for a while: a
-            // "not ready" answer for a job known to have succeeded (after -Wait, or as job-status
-            // says) is retried for up to ResultsReadiness.Window.
-            bool succeeded = Wait;
-            long firstTry = Stopwatch.GetTimestamp();
-            while (true)
-            {
-                try
-                {
-                    await using var file = download.OpenWrite();
-                    return await client.DownloadAsync(relative, jobId, file, progress.Report, token).ConfigureAwait(false);
-                }
-                catch (SutroApiException ex) when (ResultsReadiness.IsNotReady(ex) && Stopwatch.GetElapsedTime(firstTry) < ResultsReadiness.Window)
-                {
-                    File.Delete(download.Path);
-                    if (!succeeded)
-                    {
-                        JobStatusAnswer answer = await new JobsApi(client).GetStatusAsync(jobId, token).ConfigureAwait(false);
-                        if (answer.Status != JobStatus.Succeeded)
-                        {
-                            throw new SutroApiException("JobNotComplete", System.Management.Automation.ErrorCategory.ResourceUnavailable,
-                                $"Job '{jobId}' has no results yet: its status is {answer.Status}. Wait for it with Wait-SutroJob, or use Get-SutroJobResult -Wait.",
-                                ex.StatusCode, ex);
-                        }
+            KnownSucceeded = Wait,
+            RetryInterval = TimeSpan.FromSeconds(Math.Min(PollIntervalSec, 5)),
+        };
+        using var download = new TemporaryFile();
+        var progress = new Http.ByteProgress(ProgressIds.GetSutroJobResultDownload, $"Downloading results of job {jobId}",
+            QueueProgress);
+        ResultsFile file;
+        try
+        {
+            file = RunAsync(token => api.DownloadResultsAsync(request, new ResultsTarget(download.Path), progress.Report, token));
+        }
+        finally
+        {
+            progress.Complete();
+        }
 
-                        succeeded = true;
-                    }
+        WriteRows(jobId, download.Path, file.Format);
+    }
 
-                    QueueVerbose($"Job {jobId} has succeeded but its results are not ready yet ({ex.StatusCode}); trying again.");
-                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(PollIntervalSec, 5)), token).ConfigureAwait(false);
-                }
-            }
-        });
-        progress.Complete();
-
-        using var decoder = ResultDecoders.Open(download.Path, Format, new[] { jobId }, StopToken);
+    /// <summary>Decodes the downloaded file, shapes each row and writes it to the pipeline.</summary>
+    private void WriteRows(string jobId, string path, ResultFormat format)
+    {
+        using var decoder = ResultDecoders.Open(path, format, new[] { jobId }, StopToken);
         WriteVerbose($"Job {jobId}: {decoder.RowCount} rows.");
         var shaper = new RowShaper(jobId, decoder.Schema, Raw, ExpandOutput, WriteWarning);
         long index = 0;
@@ -139,8 +127,8 @@ public sealed class GetSutroJobResultCommand : SutroJobResultCmdlet
 
     private void WaitForSuccess(string jobId)
     {
-        var waiter = new JobWaiter(new JobsApi(CreateClient()), TimeSpan.FromSeconds(PollIntervalSec), _deadline,
-            new JobWaitProgress(WaitSutroJobCommand.ProgressId, QueueProgress), QueueVerbose);
+        var waiter = new JobWaiter(CreateApi(), TimeSpan.FromSeconds(PollIntervalSec), _deadline,
+            new JobWaitProgress(ProgressIds.GetSutroJobResultWait, QueueProgress), QueueVerbose);
         RunAsync(token => waiter.WaitAsync(jobId, token));
     }
 }

@@ -1,9 +1,6 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
-using Sutro.Http;
-using Sutro.Jobs;
-using Sutro.Settings;
 
 namespace Sutro.Commands;
 
@@ -18,13 +15,13 @@ public sealed class GetSutroQuotaCommand : SutroApiCmdlet
     {
         try
         {
-            var api = new JobsApi(CreateClient());
+            var api = CreateApi();
             foreach (Quota quota in RunAsync(api.GetQuotasAsync).OrderBy(q => q.Priority))
             {
                 WriteObject(quota);
             }
         }
-        catch (Exception ex) when (ex is SutroApiException or SettingsException or OperationCanceledException)
+        catch (Exception ex) when (IsPerItemFailure(ex))
         {
             WriteFailure(ex, null);
         }

@@ -48,7 +48,7 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException("-Raw keeps every output exactly as it is in the file, so it cannot be combined with -ExpandOutput. Use one or the other."),
-                "RawWithExpandOutput", ErrorCategory.InvalidArgument, null));
+                ErrorIds.RawWithExpandOutput, ErrorCategory.InvalidArgument, null));
         }
     }
 
@@ -63,15 +63,15 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
                 {
                     ImportFile(file);
                 }
-                catch (Exception ex) when (ex is ResultDecodeException or OperationCanceledException)
-                {
-                    WriteFailure(ex, file);
-                }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     WriteError(new ErrorRecord(
                         new IOException($"Could not read '{file}': {ex.Message}", ex),
-                        "InputReadFailed", ErrorCategory.ReadError, file));
+                        ErrorIds.InputReadFailed, ErrorCategory.ReadError, file));
+                }
+                catch (Exception ex) when (IsPerItemFailure(ex))
+                {
+                    WriteFailure(ex, file);
                 }
             }
         }

@@ -9,20 +9,23 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Sutro.Api;
 using Sutro.Http;
-using Sutro.Jobs;
 using Sutro.Settings;
 
 namespace Sutro.Commands;
 
 /// <summary>
-/// Tab completion of -JobId: the jobs of <c>list-jobs</c> for the settings in effect (including
+/// Tab completion of -JobId: the first page of <c>list-jobs</c> (the newest jobs) for the settings in effect (including
 /// -ApiUrl/-ApiKey typed on the same line), newest first, matched on the id or the name, with
 /// "name (status)" as the tooltip. The list is kept for 30 seconds; completion never fails, it
 /// offers nothing instead.
 /// </summary>
 public sealed class JobIdCompleter : IArgumentCompleter
 {
+    /// <summary>How many of the newest jobs are offered: one small page.</summary>
+    internal const int PageSize = 25;
+
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
     private static readonly object Sync = new();
@@ -76,10 +79,10 @@ public sealed class JobIdCompleter : IArgumentCompleter
             }
         }
 
-        var api = new JobsApi(new SutroApiClient(endpoint, _ => { }) { MaxRetryCount = 0 });
+        var api = new SutroApi(new SutroApiClient(endpoint, _ => { }) { MaxRetryCount = 0 });
         using var timeout = new CancellationTokenSource(RequestTimeout);
-        List<Job> jobs = Task.Run(() => api.ListJobsAsync(timeout.Token)).GetAwaiter().GetResult();
-        IReadOnlyList<Job> newestFirst = JobsApi.NewestFirst(jobs);
+        IReadOnlyList<Job> newestFirst = Task.Run(() => api.ListJobs(PageSize).NextAsync(timeout.Token)).GetAwaiter().GetResult()
+            ?? new List<Job>();
         lock (Sync)
         {
             s_cacheKey = cacheKey;

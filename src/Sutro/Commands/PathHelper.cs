@@ -44,13 +44,13 @@ internal static class PathHelper
                 cmdlet.WriteError(new ErrorRecord(
                     new ArgumentException($"'{file}' is a folder. Name the files in it, e.g. Get-ChildItem " +
                         $"'{file}' -Filter *.parquet | Import-SutroJobResult."),
-                    "PathIsFolder", ErrorCategory.InvalidArgument, file));
+                    ErrorIds.PathIsFolder, ErrorCategory.InvalidArgument, file));
             }
             else if (!File.Exists(file))
             {
                 cmdlet.WriteError(new ErrorRecord(
                     new FileNotFoundException($"Cannot find the results file '{file}'.", file),
-                    "PathNotFound", ErrorCategory.ObjectNotFound, file));
+                    ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound, file));
             }
             else
             {
@@ -73,10 +73,10 @@ internal static class PathHelper
         return paths.Count switch
         {
             1 => paths[0],
-            0 => throw new PathResolutionException("PathNotResolved", ErrorCategory.ObjectNotFound,
+            0 => throw new PathResolutionException(ErrorIds.PathNotResolved, ErrorCategory.ObjectNotFound,
                 $"The wildcard path '{given}' matches no file or folder, and a file is never created under a name " +
                 $"that holds wildcard characters. Name an existing item, or give a new name. {LiteralHint}"),
-            _ => throw new PathResolutionException("PathNotResolved", ErrorCategory.InvalidArgument,
+            _ => throw new PathResolutionException(ErrorIds.PathNotResolved, ErrorCategory.InvalidArgument,
                 $"The wildcard path '{given}' matches {paths.Count} items ('{paths[0]}', '{paths[1]}'...); it must " +
                 $"name one file or folder. {LiteralHint}"),
         };
@@ -112,14 +112,14 @@ internal static class PathHelper
         catch (Exception ex) when (ex is SessionStateException or ProviderInvocationException or NotSupportedException
             or ArgumentException)
         {
-            throw new PathResolutionException(forWriting ? "PathNotResolved" : "PathNotFound",
+            throw new PathResolutionException(forWriting ? ErrorIds.PathNotResolved : ErrorIds.PathNotFound,
                 forWriting ? ErrorCategory.InvalidArgument : ErrorCategory.ObjectNotFound,
                 $"Cannot resolve the path '{given}': {ex.Message}", ex);
         }
 
         if (provider.ImplementingType != typeof(FileSystemProvider))
         {
-            throw new PathResolutionException("PathNotFileSystem", ErrorCategory.InvalidArgument,
+            throw new PathResolutionException(ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument,
                 $"'{given}' is on the {provider.Name} provider; results files are read from and saved to the file system.");
         }
 
@@ -132,23 +132,17 @@ internal static class PathHelper
     }
 
     private static PathResolutionException NotFound(string given) =>
-        new("PathNotFound", ErrorCategory.ObjectNotFound,
+        new(ErrorIds.PathNotFound, ErrorCategory.ObjectNotFound,
             WildcardPattern.ContainsWildcardCharacters(given)
                 ? $"Cannot find the results file '{given}': no file matches it. {LiteralHint}"
                 : $"Cannot find the results file '{given}' because it does not exist.");
 }
 
 /// <summary>A -Path or -LiteralPath that names nothing usable; the id and category go on the error record.</summary>
-internal sealed class PathResolutionException : Exception
+internal sealed class PathResolutionException : SutroException
 {
     public PathResolutionException(string errorId, ErrorCategory category, string message, Exception? inner = null)
-        : base(message, inner)
+        : base(errorId, category, message, inner)
     {
-        ErrorId = errorId;
-        Category = category;
     }
-
-    public string ErrorId { get; }
-
-    public ErrorCategory Category { get; }
 }

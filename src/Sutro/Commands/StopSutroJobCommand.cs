@@ -1,8 +1,8 @@
 using System;
 using System.Management.Automation;
+using Sutro.Api;
 using Sutro.Http;
 using Sutro.Jobs;
-using Sutro.Settings;
 
 namespace Sutro.Commands;
 
@@ -12,8 +12,14 @@ namespace Sutro.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Stop, "SutroJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(Job))]
-public sealed class StopSutroJobCommand : SutroJobsCmdlet
+public sealed class StopSutroJobCommand : SutroApiCmdlet
 {
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id", "job_id")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
+    public string[] JobId { get; set; } = Array.Empty<string>();
+
     /// <summary>Write each job (a Sutro.Job) after the cancellation request.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -31,21 +37,21 @@ public sealed class StopSutroJobCommand : SutroJobsCmdlet
 
             try
             {
-                var api = new JobsApi(CreateClient());
+                var api = CreateApi();
                 Job? job = RunAsync(token => CancelAsync(api, id, token));
                 if (PassThru && job is not null)
                 {
                     WriteObject(job);
                 }
             }
-            catch (Exception ex) when (ex is SutroApiException or SutroJobException or SettingsException or OperationCanceledException)
+            catch (Exception ex) when (IsPerItemFailure(ex))
             {
                 WriteFailure(ex, id);
             }
         }
     }
 
-    private async System.Threading.Tasks.Task<Job?> CancelAsync(JobsApi api, string id, System.Threading.CancellationToken token)
+    private async System.Threading.Tasks.Task<Job?> CancelAsync(SutroApi api, string id, System.Threading.CancellationToken token)
     {
         try
         {
@@ -57,7 +63,7 @@ public sealed class StopSutroJobCommand : SutroJobsCmdlet
             Job current = await api.GetJobAsync(id, token).ConfigureAwait(false);
             if (current.IsFinal)
             {
-                throw new SutroJobException("JobNotCancellable", ErrorCategory.InvalidOperation,
+                throw new SutroJobException(ErrorIds.JobNotCancellable, ErrorCategory.InvalidOperation,
                     $"Job '{id}' is already {current.Status}, so there is nothing to cancel.", id, current);
             }
 

@@ -5,12 +5,15 @@ using System.Runtime.InteropServices;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Collections.Generic;
+using Sutro.Api;
 using Sutro.Http;
-using Sutro.Jobs;
 using Sutro.Results;
 using Sutro.Settings;
 
 namespace Sutro.Commands;
+
+// The two levels of Sutro cmdlets: SutroCmdlet (every cmdlet) and SutroApiCmdlet (cmdlets that call the API).
 
 /// <summary>
 /// What every Sutro cmdlet shares: one cancellation token that Ctrl+C (StopProcessing) cancels,
@@ -67,6 +70,8 @@ public abstract class SutroCmdlet : PSCmdlet, IDisposable
 
     protected void QueueProgress(ProgressRecord record) => OnPipeline(() => WriteProgress(record));
 
+    protected void QueueWarning(string message) => OnPipeline(() => WriteWarning(message));
+
     private void OnPipeline(Action action)
     {
         var pending = _pending;
@@ -99,30 +104,42 @@ public abstract class SutroCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>Reports a failure as a non-terminating error with a stable id, or rethrows cancellation.</summary>
+    /// <summary>
+    /// Reports the failure of one job or file as a non-terminating error with a stable id, so the next ones
+    /// still run; cancellation stops the pipeline. Every failure is converted here, and only here.
+    /// </summary>
     protected void WriteFailure(Exception exception, object? target)
     {
-        switch (exception)
+        if (exception is OperationCanceledException && (Stopping || StopToken.IsCancellationRequested))
         {
-            case OperationCanceledException when Stopping || StopToken.IsCancellationRequested:
-                throw new PipelineStoppedException();
-            case SutroApiException api:
-                WriteError(new ErrorRecord(api, api.ErrorId, api.Category, target));
-                break;
-            case ResultDecodeException decode:
-                WriteError(new ErrorRecord(decode, "ResultDecodeFailed", ErrorCategory.InvalidData, target));
-                break;
-            case SettingsException settings:
-                WriteError(new ErrorRecord(settings, settings.ErrorId,
-                    settings.IsMissingKey ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, target));
-                break;
-            case SutroJobException job:
-                WriteError(new ErrorRecord(job, job.ErrorId, job.Category, target));
-                break;
-            default:
-                throw exception;
+            throw new PipelineStoppedException();
         }
+
+        WriteError(Record(exception, target));
     }
+
+    /// <summary>The error record of a failure: its id and category, or UnexpectedError for what the module did not foresee.</summary>
+    internal static ErrorRecord Record(Exception exception, object? target) => exception switch
+    {
+        SutroException known => new ErrorRecord(known, known.ErrorId, known.Category, target),
+        ResultDecodeException decode => new ErrorRecord(decode, ErrorIds.ResultDecodeFailed, ErrorCategory.InvalidData, target),
+        _ => new ErrorRecord(
+            new InvalidOperationException(
+                $"Unexpected failure for '{target}': {exception.Message} The other jobs and files are not affected; " +
+                "report this with the steps that led to it.", exception),
+            ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target),
+    };
+
+    /// <summary>
+    /// True for a failure that belongs to one job or file and becomes its non-terminating error: anything but
+    /// PowerShell's own flow (a stopped pipeline, -ErrorAction Stop, an error thrown further down the pipeline).
+    /// </summary>
+    internal static bool IsPerItemFailure(Exception exception) =>
+        exception is not RuntimeException
+        && exception.GetType().FullName is not ("System.Management.Automation.FlowControlException"
+            or "System.Management.Automation.BreakException" or "System.Management.Automation.ContinueException"
+            or "System.Management.Automation.ExitException")
+        && exception is not (OutOfMemoryException or StackOverflowException);
 
     /// <summary>The text of a SecureString, for the one moment it is needed.</summary>
     protected static string Plain(SecureString secure)
@@ -142,5 +159,84 @@ public abstract class SutroCmdlet : PSCmdlet, IDisposable
     {
         _stop.Dispose();
         GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>
+/// A cmdlet that calls the Sutro API with the settings the resolver finds, unless -ApiUrl/-ApiKey give them for the
+/// call, and the network parameters: retries, timeouts and proxy.
+/// </summary>
+public abstract class SutroApiCmdlet : SutroCmdlet
+{
+    private readonly HashSet<string> _unknownStatuses = new(StringComparer.Ordinal);
+
+    /// <summary>The API URL for this call; see about_Sutro for where it is otherwise found.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public virtual string? ApiUrl { get; set; }
+
+    /// <summary>The API key for this call, a SecureString (a plain string is accepted).</summary>
+    [Parameter]
+    [SecureStringTransformation]
+    public virtual SecureString? ApiKey { get; set; }
+
+    /// <summary>How many times a failed request that is safe to repeat is retried (0 turns retries off).</summary>
+    [Parameter]
+    [ValidateRange(0, 20)]
+    public int MaxRetryCount { get; set; } = SutroApiClient.DefaultMaxRetryCount;
+
+    /// <summary>
+    /// Seconds the server may take to answer a request with its status line and headers (connecting included),
+    /// as Invoke-WebRequest's parameter of the same name.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int ConnectionTimeoutSeconds { get; set; } = SutroApiClient.DefaultTimeoutSeconds;
+
+    /// <summary>
+    /// Seconds a response body may send nothing before the transfer is abandoned (and retried), as
+    /// Invoke-WebRequest's parameter of the same name.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int OperationTimeoutSeconds { get; set; } = SutroApiClient.DefaultTimeoutSeconds;
+
+    /// <summary>A proxy for this call; by default the system proxy (HTTPS_PROXY/NO_PROXY) is used.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public Uri? Proxy { get; set; }
+
+    [Parameter]
+    [Credential]
+    [ValidateNotNull]
+    public PSCredential? ProxyCredential { get; set; }
+
+    /// <summary>The API for the resolved endpoint; its verbose text goes to -Verbose, never the key.</summary>
+    internal SutroApi CreateApi() => CreateApi(ResolveEndpoint(ApiUrl, ApiKey));
+
+    /// <summary>The API for <paramref name="endpoint"/> with this call's network settings.</summary>
+    internal SutroApi CreateApi(SutroEndpoint endpoint) => new(new SutroApiClient(endpoint, QueueVerbose)
+    {
+        MaxRetryCount = MaxRetryCount,
+        ResponseTimeout = TimeSpan.FromSeconds(ConnectionTimeoutSeconds),
+        IdleReadTimeout = TimeSpan.FromSeconds(OperationTimeoutSeconds),
+        Proxy = Proxy,
+        ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+    }, UnknownStatus);
+
+    /// <summary>A status word the module does not know is said once per command, as a warning.</summary>
+    private void UnknownStatus(string status)
+    {
+        bool first;
+        lock (_unknownStatuses)
+        {
+            first = _unknownStatuses.Add(status);
+        }
+
+        if (first)
+        {
+            QueueWarning($"The Sutro API reported the job status '{status}', which this module does not know; it is " +
+                "kept as sent and taken as not final.");
+        }
     }
 }

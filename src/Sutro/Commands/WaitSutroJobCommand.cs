@@ -1,8 +1,6 @@
 using System;
 using System.Management.Automation;
-using Sutro.Http;
 using Sutro.Jobs;
-using Sutro.Settings;
 
 namespace Sutro.Commands;
 
@@ -14,11 +12,15 @@ namespace Sutro.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "SutroJob")]
 [OutputType(typeof(Job))]
-public sealed class WaitSutroJobCommand : SutroJobsCmdlet
+public sealed class WaitSutroJobCommand : SutroApiCmdlet
 {
-    internal const int ProgressId = 0x5758;
-
     private WaitDeadline _deadline = new(null);
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id", "job_id")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobIdCompleter))]
+    public string[] JobId { get; set; } = Array.Empty<string>();
 
     /// <summary>How long this command waits in all, counted from its start; without it, as long as it takes.</summary>
     [Parameter]
@@ -42,11 +44,11 @@ public sealed class WaitSutroJobCommand : SutroJobsCmdlet
         {
             try
             {
-                var waiter = new JobWaiter(new JobsApi(CreateClient()), TimeSpan.FromSeconds(PollIntervalSec), _deadline,
-                    new JobWaitProgress(ProgressId, QueueProgress), QueueVerbose);
+                var waiter = new JobWaiter(CreateApi(), TimeSpan.FromSeconds(PollIntervalSec), _deadline,
+                    new JobWaitProgress(ProgressIds.WaitSutroJob, QueueProgress), QueueVerbose);
                 WriteObject(RunAsync(token => waiter.WaitAsync(id, token)));
             }
-            catch (Exception ex) when (ex is SutroApiException or SutroJobException or SettingsException or OperationCanceledException)
+            catch (Exception ex) when (IsPerItemFailure(ex))
             {
                 WriteFailure(ex, id);
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Management.Automation;
 using System.IO;
 using Sutro.Results;
 
@@ -38,24 +39,24 @@ internal sealed class ExportDestination
 
         if (namesFolder)
         {
-            throw new ExportException(ExportError.OutputFolderNotFound,
+            throw new ExportException(ErrorIds.OutputFolderNotFound, ErrorCategory.ObjectNotFound,
                 $"The folder '{path}' does not exist. Create it first (New-Item -ItemType Directory), or name a file.");
         }
 
         string? parent = System.IO.Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(parent) && !Directory.Exists(parent))
         {
-            throw new ExportException(ExportError.OutputFolderNotFound,
+            throw new ExportException(ErrorIds.OutputFolderNotFound, ErrorCategory.ObjectNotFound,
                 $"The folder '{parent}' does not exist. Create it first (New-Item -ItemType Directory), or choose another path.");
         }
 
         string extension = System.IO.Path.GetExtension(path);
         ResultFileKind kind = ResultFileKinds.FromExtension(extension)
-            ?? throw new ExportException(ExportError.UnknownFileExtension,
+            ?? throw new ExportException(ErrorIds.UnknownFileExtension, ErrorCategory.InvalidArgument,
                 $"Cannot tell which results file to write from the name '{System.IO.Path.GetFileName(path)}'. End the name in .parquet, .json, .csv (the CSV itself) or .zip (the server's zipped CSV), or give a folder.");
         if (format is { } asked && kind.Format() != asked)
         {
-            throw new ExportException(ExportError.FormatMismatch,
+            throw new ExportException(ErrorIds.FormatMismatch, ErrorCategory.InvalidArgument,
                 $"-Format {asked} does not match the file name '{System.IO.Path.GetFileName(path)}' ({kind.Format()}). Use a {ResultFileKinds.ForFormat(asked).Extension()} name, or leave out -Format.");
         }
 
@@ -72,7 +73,7 @@ internal sealed class ExportDestination
 
         if (jobId is "." or ".." || jobId.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) >= 0 || jobId.Contains('/') || jobId.Contains('\\'))
         {
-            throw new ExportException(ExportError.JobIdNotAFileName,
+            throw new ExportException(ErrorIds.JobIdNotAFileName, ErrorCategory.InvalidArgument,
                 $"The job id '{jobId}' cannot be used as a file name. Give -Path a file name for this job.");
         }
 

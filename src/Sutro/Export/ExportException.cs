@@ -1,32 +1,13 @@
 using System;
+using System.Management.Automation;
 
 namespace Sutro.Export;
 
-/// <summary>Why a results file cannot be written where or as asked; the name is the ErrorRecord's stable id.</summary>
-public enum ExportError
-{
-    OutputFileExists,
-    OutputPathIsFolder,
-    OutputFolderNotFound,
-    UnknownFileExtension,
-    FormatMismatch,
-    JobIdNotAFileName,
-    PathNotResolved,
-    PathNotFileSystem,
-    ExportInProgress,
-}
-
 /// <summary>A results file that cannot be written where or as asked.</summary>
-public sealed class ExportException : Exception
+public sealed class ExportException : SutroException
 {
-    public ExportException(ExportError error, string message, Exception? inner = null)
-        : base(message, inner)
+    public ExportException(string errorId, ErrorCategory category, string message, Exception? inner = null)
+        : base(errorId, category, message, inner)
     {
-        Error = error;
     }
-
-    public ExportError Error { get; }
-
-    /// <summary>The ErrorRecord's stable id.</summary>
-    public string ErrorId => Error.ToString();
 }

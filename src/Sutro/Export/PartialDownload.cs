@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Management.Automation;
 using System.Text.Json;
 
 namespace Sutro.Export;
@@ -54,7 +55,7 @@ internal sealed class PartialDownload
             }
             catch (IOException) when (File.Exists(LockPath))
             {
-                throw new ExportException(ExportError.ExportInProgress,
+                throw new ExportException(ErrorIds.ExportInProgress, ErrorCategory.ResourceBusy,
                     $"Another export of this file is running: '{Target}' is being downloaded by another " +
                     "Export-SutroJobResult (in this or another PowerShell). Wait for it to finish, or choose another path.");
             }

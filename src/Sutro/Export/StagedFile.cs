@@ -1,32 +1,33 @@
 using System;
+using System.Management.Automation;
 using System.IO;
 
 namespace Sutro.Export;
 
 /// <summary>
-/// A file written under a temporary name beside its target (<c>.&lt;name&gt;.sutro-&lt;guid&gt;.partial</c>, same
-/// folder so the rename is atomic) and renamed onto the target only when complete. Until then the target
-/// is untouched; disposing an uncommitted file deletes it, whatever went wrong.
+/// A file written under a temporary name beside its target (a <see cref="Results.TemporaryFile"/> named
+/// <c>.&lt;name&gt;.sutro-&lt;guid&gt;.tmp</c>, same folder so the rename is atomic) and renamed onto the target only
+/// when complete. Until then the target is untouched; disposing an uncommitted file deletes it, whatever went wrong.
 /// </summary>
 internal sealed class StagedFile : IDisposable
 {
+    private readonly Results.TemporaryFile _temporary;
     private bool _committed;
 
     public StagedFile(string target)
     {
         Target = target;
         string folder = System.IO.Path.GetDirectoryName(target) ?? ".";
-        Path = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(target)}.sutro-{Guid.NewGuid():N}.partial");
+        _temporary = new Results.TemporaryFile(folder, $".{System.IO.Path.GetFileName(target)}.sutro-");
     }
 
     /// <summary>The temporary file.</summary>
-    public string Path { get; }
+    public string Path => _temporary.Path;
 
     /// <summary>The file it becomes.</summary>
     public string Target { get; }
 
-    public FileStream OpenWrite() =>
-        new(Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1, FileOptions.Asynchronous);
+    public FileStream OpenWrite() => _temporary.OpenWrite();
 
     /// <summary>Renames the finished file onto the target; an existing target is replaced only with <paramref name="overwrite"/>.</summary>
     public void Commit(bool overwrite)
@@ -54,14 +55,14 @@ internal sealed class StagedFile : IDisposable
     }
 
     public static ExportException OutputFileExists(string target) =>
-        new(ExportError.OutputFileExists,
+        new(ErrorIds.OutputFileExists, ErrorCategory.ResourceExists,
             $"The file '{target}' already exists. Use -Force to replace it, or choose another path.");
 
     public void Dispose()
     {
         if (!_committed)
         {
-            DeleteQuietly(Path);
+            _temporary.Dispose();
         }
     }
 

@@ -17,23 +17,48 @@ internal static class ApiErrors
         string job = jobId is null ? string.Empty : $"'{jobId}' ";
         var exception = status switch
         {
-            401 or 403 => new SutroApiException("AuthenticationFailed", ErrorCategory.AuthenticationError,
-                $"The Sutro API refused the API key ({status}).{said} Check the key for {response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority)}: run Connect-Sutro, or set SUTRO_API_URL and SUTRO_API_KEY.", status),
-            404 => new SutroApiException(jobId is null ? "NotFound" : "JobNotFound", ErrorCategory.ObjectNotFound,
-                jobId is null ? $"The Sutro API answered 404 Not Found.{said} Check the API URL." : $"Job {job}was not found.{said} Check the id with Get-SutroJob.", status),
-            409 or 400 when jobId is not null => new SutroApiException("JobNotComplete", ErrorCategory.ResourceUnavailable,
-                $"Job {job}has no results yet ({status}).{said} Wait for it with Wait-SutroJob, or use Get-SutroJobResult -Wait.", status),
-            410 => new SutroApiException("ApiNoLongerSupported", ErrorCategory.InvalidOperation,
-                $"The Sutro API answered 410 Gone.{said} Point the module at your deployment's URL with -ApiUrl, Connect-Sutro or SUTRO_API_URL.", status),
-            429 => new SutroApiException("RateLimited", ErrorCategory.LimitsExceeded,
+            401 or 403 => new SutroApiException(ErrorIds.AuthenticationFailed, ErrorCategory.AuthenticationError,
+                $"The Sutro API refused the API key ({status}).{said} Check the key for " +
+                $"{response.RequestMessage?.RequestUri?.GetLeftPart(UriPartial.Authority)}: run Connect-Sutro, " +
+                "or set SUTRO_API_URL and SUTRO_API_KEY.", status),
+            404 => new SutroApiException(jobId is null ? ErrorIds.NotFound : ErrorIds.JobNotFound, ErrorCategory.ObjectNotFound,
+                jobId is null
+                    ? $"The Sutro API answered 404 Not Found.{said} Check the API URL."
+                    : $"Job {job}was not found.{said} Check the id with Get-SutroJob.", status),
+            409 when jobId is not null => new SutroApiException(ErrorIds.JobNotComplete, ErrorCategory.ResourceUnavailable,
+                $"Job {job}has no results yet ({status}).{said} Wait for it with Wait-SutroJob, " +
+                "or use Get-SutroJobResult -Wait.", status),
+            410 when IsMigrationNotice(detail) => new SutroApiException(ErrorIds.ApiNoLongerSupported,
+                ErrorCategory.InvalidOperation,
+                $"The Sutro API answered 410 Gone.{said} Point the module at your deployment's URL with -ApiUrl, " +
+                "Connect-Sutro or SUTRO_API_URL.", status),
+            410 => new SutroApiException(ErrorIds.JobGone, ErrorCategory.ObjectNotFound,
+                jobId is null
+                    ? $"The Sutro API answered 410 Gone: what was asked for is no longer kept.{said}"
+                    : $"The results of job {job}are no longer kept (410 Gone).{said} A job's data is kept for a " +
+                      "limited time; submit the job again if you still need it.", status),
+            429 => new SutroApiException(ErrorIds.RateLimited, ErrorCategory.LimitsExceeded,
                 $"The Sutro API is rate limiting requests (429).{said} Try again later.", status),
-            >= 500 => new SutroApiException("ServerError", ErrorCategory.ConnectionError,
+            >= 500 => new SutroApiException(ErrorIds.ServerError, ErrorCategory.ConnectionError,
                 $"The Sutro API failed with {status} {response.ReasonPhrase}.{said} Try again later.", status),
-            _ => new SutroApiException("HttpError", ErrorCategory.InvalidResult,
+            _ => new SutroApiException(ErrorIds.HttpError, ErrorCategory.InvalidResult,
                 $"The Sutro API answered {status} {response.ReasonPhrase}.{said}", status),
         };
         return exception;
     }
+
+    /// <summary>
+    /// The sentence the Sutro SDK answers with on the retired central hosts: only this 410 means the URL is
+    /// wrong; any other 410 is about the job asked for.
+    /// </summary>
+    public const string MigrationNotice =
+        "Direct Sutro Batch API access is no longer supported by the Sutro SDK. Upgrade the sutro package, " +
+        "then set SUTRO_API_URL to your Sutro single-tenant deployment URL and use an API key from that " +
+        "deployment's API Keys panel.";
+
+    /// <summary>True when a 410's detail is exactly the migration sentence (surrounding spaces aside).</summary>
+    public static bool IsMigrationNotice(string detail) =>
+        string.Equals(detail.Trim(), MigrationNotice, StringComparison.Ordinal);
 
     /// <summary>The useful part of an error body: JSON detail/message/error, or an HTML page's title.</summary>
     public static string Detail(string body, string? mediaType)

@@ -16,7 +16,7 @@ internal static class RetryPolicy
 
     public static bool IsTransient(SutroApiException exception) =>
         exception.StatusCode is 408 or 429 or 500 or 502 or 503 or 504 or (>= 520 and <= 524)
-        || exception.ErrorId is "ConnectionFailed" or "DownloadInterrupted" or "DownloadStalled" or "ResponseTimedOut";
+        || exception.IsNetworkFailure;
 
     public static TimeSpan DelayFor(int attempt, TimeSpan? retryAfter)
     {

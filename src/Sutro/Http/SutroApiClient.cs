@@ -37,6 +37,12 @@ internal sealed partial class SutroApiClient
         _origin = ApiUrl.Origin(endpoint.BaseUri);
     }
 
+    /// <summary>Writes verbose text, the key scrubbed.</summary>
+    public void Verbose(string message) => _verbose(message);
+
+    /// <summary>The largest JSON answer read (a page of jobs is far smaller); a longer one is InvalidApiResponse.</summary>
+    internal static long MaxJsonBytes { get; set; } = 8L * 1024 * 1024;
+
     public const int DefaultMaxRetryCount = 3;
     public const int DefaultTimeoutSeconds = 120;
 
@@ -57,9 +63,9 @@ internal sealed partial class SutroApiClient
 
     public NetworkCredential? ProxyCredential { get; init; }
 
-    private HttpClient Http => Proxy is not null
-        ? SutroHttp.For(Proxy, ProxyCredential)
-        : SutroHttp.For(_endpoint.Proxy, _endpoint.ProxyCredential);
+    private HttpClient HttpFor(bool download) => Proxy is not null
+        ? SutroHttp.For(Proxy, ProxyCredential, download)
+        : SutroHttp.For(_endpoint.Proxy, _endpoint.ProxyCredential, download);
 
     public Uri UriFor(string relative) => new(_endpoint.BaseUri, relative);
 
@@ -69,12 +75,11 @@ internal sealed partial class SutroApiClient
     /// after a backoff, up to <see cref="MaxRetryCount"/> times; each retry is told in verbose text.
     /// </summary>
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string relative, string? jobId, CancellationToken cancellationToken) =>
-        WithRetriesAsync(method, () => SendOnceAsync(method, UriFor(relative), jobId, null, cancellationToken), cancellationToken);
+        WithRetriesAsync(method == HttpMethod.Get, () => SendOnceAsync(method, UriFor(relative), jobId, null, cancellationToken), cancellationToken);
 
-    /// <summary>Runs one try of a request, and again after a backoff while it fails transiently.</summary>
-    public async Task<T> WithRetriesAsync<T>(HttpMethod method, Func<Task<T>> attempt, CancellationToken cancellationToken)
+    /// <summary>Runs one try of a request, and again after a backoff while it fails transiently (if <paramref name="repeatable"/>).</summary>
+    public async Task<T> WithRetriesAsync<T>(bool repeatable, Func<Task<T>> attempt, CancellationToken cancellationToken)
     {
-        bool repeatable = method == HttpMethod.Get || method == HttpMethod.Head;
         for (int tries = 0; ; tries++)
         {
             try
@@ -96,7 +101,7 @@ internal sealed partial class SutroApiClient
     /// <param name="accept">An error status the caller handles itself (returned, not thrown).</param>
     public async Task<HttpResponseMessage> SendOnceAsync(
         HttpMethod method, Uri uri, string? jobId, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken,
-        bool sendKey = true, Func<HttpStatusCode, bool>? accept = null)
+        bool sendKey = true, Func<HttpStatusCode, bool>? accept = null, bool download = false)
     {
         for (int hop = 0; ; hop++)
         {
@@ -108,6 +113,13 @@ internal sealed partial class SutroApiClient
                 request.Headers.TryAddWithoutValidation("Authorization", "Key " + _endpoint.Key);
             }
 
+            if (download)
+            {
+                // Results files come compressed already: a transfer encoding would only let a body inflate
+                // beyond what was announced, so none is accepted.
+                request.Headers.TryAddWithoutValidation("Accept-Encoding", "identity");
+            }
+
             configure?.Invoke(request);
             _verbose($"{method} {Describe(uri, toApi)}");
             HttpResponseMessage response;
@@ -116,17 +128,19 @@ internal sealed partial class SutroApiClient
                 headers.CancelAfter(ResponseTimeout);
                 try
                 {
-                    response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token).ConfigureAwait(false);
+                    response = await HttpFor(download).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw new SutroApiException("ResponseTimedOut", ErrorCategory.OperationTimeout,
-                        $"{ApiUrl.Origin(uri)} did not answer within {ResponseTimeout.TotalSeconds:0} s. Try again, or raise -ConnectionTimeoutSeconds.", null, ex);
+                    throw new SutroApiException(ErrorIds.ResponseTimedOut, ErrorCategory.OperationTimeout,
+                        $"{ApiUrl.Origin(uri)} did not answer within {ResponseTimeout.TotalSeconds:0} s. Try again, or raise -ConnectionTimeoutSeconds.", null, ex)
+                    { IsNetworkFailure = true };
                 }
                 catch (HttpRequestException ex)
                 {
-                    throw new SutroApiException("ConnectionFailed", ErrorCategory.ConnectionError,
-                        Redact($"Could not reach {ApiUrl.Origin(uri)}: {ex.Message} Check the API URL and the network (a proxy is taken from HTTPS_PROXY/NO_PROXY, or -Proxy)."), null, ex);
+                    throw new SutroApiException(ErrorIds.ConnectionFailed, ErrorCategory.ConnectionError,
+                        Redact($"Could not reach {ApiUrl.Origin(uri)}: {ex.Message} Check the API URL and the network (a proxy is taken from HTTPS_PROXY/NO_PROXY, or -Proxy)."), null, ex)
+                    { IsNetworkFailure = true };
                 }
             }
 
@@ -136,12 +150,12 @@ internal sealed partial class SutroApiClient
                 Uri next = location.IsAbsoluteUri ? location : new Uri(uri, location);
                 if (hop >= MaxRedirects)
                 {
-                    throw new SutroApiException("TooManyRedirects", ErrorCategory.InvalidResult, $"The Sutro API redirected more than {MaxRedirects} times; giving up.");
+                    throw new SutroApiException(ErrorIds.TooManyRedirects, ErrorCategory.InvalidResult, $"The Sutro API redirected more than {MaxRedirects} times; giving up.");
                 }
 
                 if (RedirectPolicy.Refusal(uri, next) is { } refusal)
                 {
-                    throw new SutroApiException("InsecureRedirect", ErrorCategory.SecurityError, refusal);
+                    throw new SutroApiException(ErrorIds.InsecureRedirect, ErrorCategory.SecurityError, refusal);
                 }
 
                 _verbose($"Redirected to {Describe(next, ApiUrl.Origin(next) == _origin)}");
@@ -164,73 +178,85 @@ internal sealed partial class SutroApiClient
 
     /// <summary>GETs a JSON answer and parses it; retried as a whole like any GET.</summary>
     public Task<JsonDocument> GetJsonAsync(string relative, string? jobId, CancellationToken cancellationToken) =>
-        WithRetriesAsync(HttpMethod.Get, async () =>
+        SendJsonAsync(HttpMethod.Get, relative, null, jobId, repeatable: true, cancellationToken);
+
+    /// <summary>
+    /// Sends a request (with a JSON body, if given) and parses its JSON answer, read up to
+    /// <see cref="MaxJsonBytes"/>: a longer answer is InvalidApiResponse, never buffered without end.
+    /// </summary>
+    public Task<JsonDocument> SendJsonAsync(HttpMethod method, string relative, object? body, string? jobId, bool repeatable,
+        CancellationToken cancellationToken) =>
+        WithRetriesAsync(repeatable, async () =>
         {
-            using var response = await SendOnceAsync(HttpMethod.Get, UriFor(relative), jobId, null, cancellationToken).ConfigureAwait(false);
+            string path = relative.Split('?')[0];
+            using var response = await SendOnceAsync(method, UriFor(relative), jobId, request => AddJson(request, body),
+                cancellationToken).ConfigureAwait(false);
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(IdleReadTimeout);
             try
             {
+                if (response.Content.Headers.ContentLength > MaxJsonBytes)
+                {
+                    throw TooLong(path, (int)response.StatusCode);
+                }
+
                 await using var stream = await response.Content.ReadAsStreamAsync(limit.Token).ConfigureAwait(false);
-                return await JsonDocument.ParseAsync(stream, default, limit.Token).ConfigureAwait(false);
+                using var buffer = new MemoryStream();
+                byte[] chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
+                try
+                {
+                    int read;
+                    while ((read = await stream.ReadAsync(chunk.AsMemory(), limit.Token).ConfigureAwait(false)) > 0)
+                    {
+                        if (buffer.Length + read > MaxJsonBytes)
+                        {
+                            throw TooLong(path, (int)response.StatusCode);
+                        }
+
+                        buffer.Write(chunk, 0, read);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(chunk);
+                }
+
+                return JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length),
+                    new JsonDocumentOptions { MaxDepth = 256 });
             }
             catch (JsonException ex)
             {
-                throw new SutroApiException("InvalidApiResponse", ErrorCategory.InvalidResult,
-                    $"The Sutro API answered {relative.Split('?')[0]} with something that is not JSON: {ex.Message}", (int)response.StatusCode, ex);
+                throw new SutroApiException(ErrorIds.InvalidApiResponse, ErrorCategory.InvalidResult,
+                    $"The Sutro API answered {path} with something that is not JSON: {ex.Message}", (int)response.StatusCode, ex);
             }
             catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new SutroApiException("DownloadStalled", ErrorCategory.OperationTimeout,
-                    $"The answer to {relative.Split('?')[0]} stalled for {IdleReadTimeout.TotalSeconds:0} s. Try again.", null, ex);
+                throw new SutroApiException(ErrorIds.DownloadStalled, ErrorCategory.OperationTimeout,
+                    $"The answer to {path} stalled for {IdleReadTimeout.TotalSeconds:0} s. Try again.", null, ex)
+                { IsNetworkFailure = true };
             }
             catch (IOException ex) when (IsNetwork(ex))
             {
-                throw new SutroApiException("DownloadInterrupted", ErrorCategory.ConnectionError,
-                    Redact($"The answer to {relative.Split('?')[0]} broke off: {ex.Message} Try again."), null, ex);
+                throw new SutroApiException(ErrorIds.DownloadInterrupted, ErrorCategory.ConnectionError,
+                    Redact($"The answer to {path} broke off: {ex.Message} Try again."), null, ex)
+                { IsNetworkFailure = true };
             }
         }, cancellationToken);
 
-    /// <summary>
-    /// Streams a GET's body into <paramref name="destination"/> (which must be seekable). A body shorter
-    /// than its Content-Length, a broken connection or a body that stalls longer than
-    /// <see cref="IdleReadTimeout"/> is retried like any transient failure: resumed with
-    /// <c>Range</c>/<c>If-Range</c> where the server offers it (ETag and byte ranges), else restarted.
-    /// </summary>
-    public async Task<long> DownloadAsync(string relative, string? jobId, Stream destination, Action<long, long?> progress, CancellationToken cancellationToken)
+    /// <summary>Adds a JSON body to a request (nothing for null).</summary>
+    internal static void AddJson(HttpRequestMessage request, object? body)
     {
-        Uri uri = UriFor(relative);
-        string? etag = null;
-        bool ranges = false;
-        return await WithRetriesAsync(HttpMethod.Get, async () =>
+        if (body is not null)
         {
-            long have = destination.Length;
-            bool resume = have > 0 && ranges && etag is not null;
-            using var response = await SendOnceAsync(HttpMethod.Get, uri, jobId, request =>
-            {
-                if (resume)
-                {
-                    request.Headers.Range = new RangeHeaderValue(have, null);
-                    request.Headers.TryAddWithoutValidation("If-Range", etag);
-                }
-            }, cancellationToken).ConfigureAwait(false);
-
-            long start = 0;
-            if (resume && response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange?.From == have)
-            {
-                start = have;
-                _verbose($"Resuming the download at byte {have}.");
-            }
-
-            destination.SetLength(start);
-            destination.Position = start;
-            etag = response.Headers.ETag?.ToString();
-            ranges = response.Headers.AcceptRanges.Contains("bytes");
-            long? length = response.Content.Headers.ContentLength;
-            long? expected = length is { } l ? start + l : null;
-            return await CopyBodyAsync(response, destination, start, expected, progress, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
+            request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType()));
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
     }
+
+    private static SutroApiException TooLong(string path, int status) =>
+        new(ErrorIds.InvalidApiResponse, ErrorCategory.InvalidResult,
+            $"The Sutro API answered {path} with more than {MaxJsonBytes / (1024 * 1024)} MB of JSON, far more than " +
+            "such an answer holds; it was not read further. Check that the API URL points at a Sutro deployment.", status);
 
     /// <summary>
     /// Streams a response body into <paramref name="destination"/>, which already holds
@@ -256,8 +282,9 @@ internal sealed partial class SutroApiClient
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    throw new SutroApiException("DownloadStalled", ErrorCategory.OperationTimeout,
-                        $"The download stalled: no data for {IdleReadTimeout.TotalSeconds:0} s after {total} bytes. Try again.");
+                    throw new SutroApiException(ErrorIds.DownloadStalled, ErrorCategory.OperationTimeout,
+                        $"The download stalled: no data for {IdleReadTimeout.TotalSeconds:0} s after {total} bytes. Try again.")
+                    { IsNetworkFailure = true };
                 }
 
                 if (read == 0)
@@ -267,8 +294,8 @@ internal sealed partial class SutroApiClient
 
                 if (total + read > limit)
                 {
-                    throw new SutroApiException("ResultsSizeMismatch", ErrorCategory.InvalidResult,
-                        $"The server sent more than the {limit} bytes announced for this file.");
+                    throw new SutroApiException(ErrorIds.ResultsSizeMismatch, ErrorCategory.InvalidResult,
+                        $"The server sent more than the {limit} bytes announced for this file; the download was stopped.");
                 }
 
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
@@ -278,8 +305,9 @@ internal sealed partial class SutroApiClient
         }
         catch (IOException ex) when (!cancellationToken.IsCancellationRequested && IsNetwork(ex))
         {
-            throw new SutroApiException("DownloadInterrupted", ErrorCategory.ConnectionError,
-                Redact($"The download broke off after {total}{(expected is null ? string.Empty : $" of {expected}")} bytes: {ex.Message} Try again."), null, ex);
+            throw new SutroApiException(ErrorIds.DownloadInterrupted, ErrorCategory.ConnectionError,
+                Redact($"The download broke off after {total}{(expected is null ? string.Empty : $" of {expected}")} bytes: {ex.Message} Try again."), null, ex)
+            { IsNetworkFailure = true };
         }
         finally
         {
@@ -288,8 +316,9 @@ internal sealed partial class SutroApiClient
 
         if (expected is { } length && total != length)
         {
-            throw new SutroApiException("DownloadInterrupted", ErrorCategory.ConnectionError,
-                $"The download ended after {total} of {length} bytes. Try again.");
+            throw new SutroApiException(ErrorIds.DownloadInterrupted, ErrorCategory.ConnectionError,
+                $"The download ended after {total} of {length} bytes. Try again.")
+            { IsNetworkFailure = true };
         }
 
         await destination.FlushAsync(cancellationToken).ConfigureAwait(false);

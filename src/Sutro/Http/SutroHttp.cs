@@ -12,7 +12,8 @@ namespace Sutro.Http;
 /// </summary>
 internal static class SutroHttp
 {
-    private static readonly Lazy<HttpClient> SystemProxyClient = new(() => Create(null));
+    private static readonly Lazy<HttpClient> SystemProxyClient = new(() => Create(null, decompress: true));
+    private static readonly Lazy<HttpClient> SystemProxyDownloadClient = new(() => Create(null, decompress: false));
     private static readonly ConcurrentDictionary<string, HttpClient> ProxyClients = new();
 
     public static string UserAgent { get; } = "Sutro-PowerShell/" + typeof(SutroHttp).Assembly.GetName().Version?.ToString(3);
@@ -20,23 +21,29 @@ internal static class SutroHttp
     /// <summary>How long establishing a TCP/TLS connection may take.</summary>
     public static TimeSpan ConnectTimeout { get; } = TimeSpan.FromSeconds(30);
 
-    public static HttpClient For(Uri? proxy, NetworkCredential? proxyCredential)
+    /// <summary>
+    /// The client for a proxy (null: the system's). A <paramref name="download"/> client never decompresses: a
+    /// results file is saved as the bytes announced, so a transfer encoding cannot inflate it.
+    /// </summary>
+    public static HttpClient For(Uri? proxy, NetworkCredential? proxyCredential, bool download = false)
     {
         if (proxy is null)
         {
-            return SystemProxyClient.Value;
+            return download ? SystemProxyDownloadClient.Value : SystemProxyClient.Value;
         }
 
-        string key = proxy.AbsoluteUri + "|" + proxyCredential?.UserName + "|" + proxyCredential?.Domain + "|" + proxyCredential?.Password?.GetHashCode();
-        return ProxyClients.GetOrAdd(key, _ => Create(new WebProxy(proxy) { Credentials = proxyCredential }));
+        string key = (download ? "download|" : "api|") + proxy.AbsoluteUri + "|" + proxyCredential?.UserName + "|" + proxyCredential?.Domain + "|" + proxyCredential?.Password?.GetHashCode();
+        return ProxyClients.GetOrAdd(key, _ => Create(new WebProxy(proxy) { Credentials = proxyCredential }, !download));
     }
 
-    private static HttpClient Create(IWebProxy? proxy)
+    private static HttpClient Create(IWebProxy? proxy, bool decompress)
     {
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
+            AutomaticDecompression = decompress
+                ? DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli
+                : DecompressionMethods.None,
             ConnectTimeout = ConnectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             UseCookies = false,

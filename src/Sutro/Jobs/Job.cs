@@ -43,6 +43,9 @@ public sealed record Job
     /// <summary>The estimated cost of a dry run, in USD.</summary>
     public decimal? CostEstimate { get; init; }
 
+    /// <summary>How the job runs: FULL for a real run; cost-estimate (dry) runs say otherwise.</summary>
+    public string? RunType { get; init; }
+
     /// <summary>Why a failed job failed (the failure reason's message).</summary>
     public string? FailureReason { get; init; }
 

@@ -46,6 +46,7 @@ internal static class JobParser
             OutputTokens = Integer(Get(job, "output_tokens")),
             Cost = Money(Get(job, "job_cost")),
             CostEstimate = Money(Get(job, "cost_estimate")),
+            RunType = Text(job, "run_type"),
             FailureReason = reason,
             FailureContext = context,
         };
@@ -79,6 +80,13 @@ internal static class JobParser
 
         return list;
     }
+
+    /// <summary>
+    /// One page of <c>list-jobs?limit=N</c>: <c>{"jobs": [...], "next_cursor": "..." or null}</c>; an answer
+    /// without <c>next_cursor</c> (a server that ignores <c>limit</c>) is the last page.
+    /// </summary>
+    public static (List<Job> Jobs, string? NextCursor) ParseJobPage(JsonElement root) =>
+        (ParseJobList(root), Get(root, "next_cursor") is { ValueKind: JsonValueKind.String } next ? next.GetString() : null);
 
     /// <summary>
     /// The answer of <c>job-status/{id}</c>: <c>job_status</c> as <c>{"&lt;id&gt;": "RUNNING"}</c> or a bare
@@ -123,15 +131,20 @@ internal static class JobParser
         return new JobStatusAnswer(JobStatus.Normalize(word), reason, context);
     }
 
-    /// <summary>The answer of <c>get-quotas</c>: <c>{"quotas": [{priority, row_quota, token_quota}]}</c>, or a bare array.</summary>
+    /// <summary>
+    /// The answer of <c>get-quotas</c>: <c>{"quotas": [{priority, row_quota, token_quota}]}</c>, or a bare array. A
+    /// quota without a priority takes its position in the list (the SDK's reading).
+    /// </summary>
     public static List<Quota> ParseQuotas(JsonElement root)
     {
         JsonElement array = root.ValueKind == JsonValueKind.Array
             ? root
             : Get(root, "quotas") is { ValueKind: JsonValueKind.Array } quotas ? quotas : throw new FormatException("the answer holds no 'quotas' array");
         var list = new List<Quota>();
+        int position = -1;
         foreach (var item in array.EnumerateArray())
         {
+            position++;
             if (item.ValueKind != JsonValueKind.Object)
             {
                 continue;
@@ -139,7 +152,7 @@ internal static class JobParser
 
             list.Add(new Quota
             {
-                Priority = Integer(Get(item, "priority")) is { } p && p is >= int.MinValue and <= int.MaxValue ? (int)p : 0,
+                Priority = Integer(Get(item, "priority")) is { } p && p is >= int.MinValue and <= int.MaxValue ? (int)p : position,
                 RowQuota = Integer(Get(item, "row_quota")),
                 TokenQuota = Integer(Get(item, "token_quota")),
             });

@@ -18,8 +18,9 @@ public static class JobStatus
     public static readonly string[] Known = { Queued, Starting, Running, Succeeded, Cancelling, Cancelled, Failed, Unknown };
 
     /// <summary>
-    /// Upper-cases a status word and maps the old words: pending and submitted are QUEUED, canceled and
-    /// canceling (US spelling) are CANCELLED and CANCELLING. Any other word is kept; none is UNKNOWN.
+    /// Upper-cases a status word and maps the other words servers use: pending and submitted are QUEUED,
+    /// completed, success and done are SUCCEEDED, error is FAILED, canceled and canceling (US spelling) are
+    /// CANCELLED and CANCELLING. Any other word is kept (and is not final); none is UNKNOWN.
     /// </summary>
     public static string Normalize(string? word)
     {
@@ -28,6 +29,8 @@ public static class JobStatus
         {
             "" => Unknown,
             "PENDING" or "SUBMITTED" => Queued,
+            "COMPLETED" or "SUCCESS" or "DONE" => Succeeded,
+            "ERROR" => Failed,
             "CANCELED" => Cancelled,
             "CANCELING" => Cancelling,
             _ => upper,

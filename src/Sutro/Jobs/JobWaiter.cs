@@ -2,7 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
-using Sutro.Http;
+using Sutro.Api;
 
 namespace Sutro.Jobs;
 
@@ -16,13 +16,13 @@ internal sealed class JobWaiter
 {
     private static readonly TimeSpan ProgressTick = TimeSpan.FromSeconds(1);
 
-    private readonly JobsApi _api;
+    private readonly SutroApi _api;
     private readonly TimeSpan _pollInterval;
     private readonly WaitDeadline _deadline;
     private readonly JobWaitProgress _progress;
     private readonly Action<string> _verbose;
 
-    public JobWaiter(JobsApi api, TimeSpan pollInterval, WaitDeadline deadline, JobWaitProgress progress, Action<string> verbose)
+    public JobWaiter(SutroApi api, TimeSpan pollInterval, WaitDeadline deadline, JobWaitProgress progress, Action<string> verbose)
     {
         _api = api;
         _pollInterval = pollInterval;
@@ -40,16 +40,16 @@ internal sealed class JobWaiter
         _progress.Start(job);
         _verbose($"Job {jobId}: {status}.");
 
-        long rowsDone = -1;
+        var seen = new ProgressSeen();
         using var streamStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task? stream = null;
         try
         {
             while (!JobStatus.IsFinal(status))
             {
-                if (stream is null && status == JobStatus.Running)
+                if (stream is null && status is JobStatus.Starting or JobStatus.Running)
                 {
-                    stream = FollowProgressAsync(jobId, rows => Interlocked.Exchange(ref rowsDone, rows), streamStop.Token);
+                    stream = FollowProgressAsync(jobId, seen.Add, streamStop.Token);
                 }
 
                 if (_deadline.HasPassed)
@@ -62,7 +62,7 @@ internal sealed class JobWaiter
                 var slept = new WaitDeadline(pause);
                 do
                 {
-                    _progress.Report(status, started.Elapsed, Rows(Interlocked.Read(ref rowsDone)), job.Rows);
+                    _progress.Report(status, started.Elapsed, seen.Snapshot(), job.Rows);
                     await Task.Delay(Min(ProgressTick, slept.Remaining), cancellationToken).ConfigureAwait(false);
                 }
                 while (!slept.HasPassed);
@@ -101,16 +101,16 @@ internal sealed class JobWaiter
         {
             JobStatus.Succeeded => job,
             JobStatus.Failed => throw Failed(job, last, _api.Client.Redact),
-            _ => throw new SutroJobException("JobCancelled", ErrorCategory.OperationStopped,
+            _ => throw new SutroJobException(ErrorIds.JobCancelled, ErrorCategory.OperationStopped,
                 $"Job {Describe(job)} was cancelled, so it has no results. Submit it again if you still need it.", job.JobId, job),
         };
     }
 
-    private async Task FollowProgressAsync(string jobId, Action<long> rowsDone, CancellationToken cancellationToken)
+    private async Task FollowProgressAsync(string jobId, Action<ProgressUpdate> update, CancellationToken cancellationToken)
     {
         try
         {
-            await _api.StreamProgressAsync(jobId, rowsDone, cancellationToken).ConfigureAwait(false);
+            await _api.StreamProgressAsync(jobId, update, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -125,7 +125,7 @@ internal sealed class JobWaiter
     }
 
     private SutroJobException TimedOut(Job job, string status) =>
-        new("WaitTimedOut", ErrorCategory.OperationTimeout,
+        new(ErrorIds.WaitTimedOut, ErrorCategory.OperationTimeout,
             $"Stopped waiting for job {Describe(job)} after {JobWaitProgress.Duration(_deadline.Elapsed)}: it is still {status}. " +
             "The job keeps running on the server (waiting never cancels a job). Wait again with Wait-SutroJob, or cancel it with Stop-SutroJob.",
             job.JobId, job with { Status = status });
@@ -135,13 +135,11 @@ internal sealed class JobWaiter
         string? reason = answer?.FailureReason ?? job.FailureReason;
         string? context = answer?.FailureReason is not null ? answer.FailureContext : job.FailureContext;
         string why = reason is null ? "the API gave no reason" : context is null ? reason : $"{reason} ({context})";
-        return new SutroJobException("JobFailed", ErrorCategory.InvalidResult,
+        return new SutroJobException(ErrorIds.JobFailed, ErrorCategory.InvalidResult,
             redact($"Job {Describe(job)} failed: {why}. It has no results; fix the cause and submit it again."), job.JobId, job);
     }
 
     private static string Describe(Job job) => string.IsNullOrEmpty(job.Name) ? $"'{job.JobId}'" : $"'{job.JobId}' ({job.Name})";
-
-    private static long? Rows(long value) => value < 0 ? null : value;
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 
 namespace Sutro.Jobs;
@@ -7,20 +6,14 @@ namespace Sutro.Jobs;
 /// A job that ended other than by succeeding (JobFailed, JobCancelled), or a wait that ran out of
 /// time (WaitTimedOut). Carries the job as last seen, for scripts that want more than the message.
 /// </summary>
-public sealed class SutroJobException : Exception
+public sealed class SutroJobException : SutroException
 {
     public SutroJobException(string errorId, ErrorCategory category, string message, string jobId, Job? job)
-        : base(message)
+        : base(errorId, category, message)
     {
-        ErrorId = errorId;
-        Category = category;
         JobId = jobId;
         Job = job;
     }
-
-    public string ErrorId { get; }
-
-    public ErrorCategory Category { get; }
 
     public string JobId { get; }
 

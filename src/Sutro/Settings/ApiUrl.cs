@@ -40,7 +40,7 @@ public static class ApiUrl
         {
             throw new SettingsException(
                 prefix + $"{uri.Host} is a retired Sutro host and is never contacted. " + RetiredHostAdvice,
-                SettingsException.RetiredApiHost);
+                ErrorIds.RetiredApiHost);
         }
 
         if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))

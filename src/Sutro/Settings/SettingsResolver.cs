@@ -1,4 +1,5 @@
 using System;
+using System.Management.Automation;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -104,7 +105,7 @@ public static class SettingsResolver
             $"No Sutro API key was found for {url}. Looked at: -ApiKey; a Connect-Sutro connection; the environment " +
             $"variables SUTRO_API_URL and SUTRO_API_KEY; the file {configPath}. A key is only used with the URL it " +
             "was configured for. Run Connect-Sutro -ApiUrl <url> -ApiKey <key> [-Save], or set both environment variables.",
-            SettingsException.ApiKeyNotFound)
+            ErrorIds.ApiKeyNotFound)
         {
             ApiUrl = url,
         };
@@ -128,7 +129,7 @@ public static class SettingsResolver
             "Set SUTRO_API_URL (with SUTRO_API_KEY), run Connect-Sutro -ApiUrl <url> -ApiKey <key> [-Save], or give " +
             "-ApiUrl, with your Sutro deployment's URL (https://<deployment>) and a key from its API Keys panel. " +
             $"Looked at: -ApiUrl; a Connect-Sutro connection; SUTRO_API_URL; the file {configPath}.",
-            SettingsException.ApiUrlNotSet);
+            ErrorIds.ApiUrlNotSet);
     }
 }
 
@@ -164,24 +165,16 @@ internal static class ApiKeyText
 /// Settings that cannot be used: no URL (ApiUrlNotSet), a retired host (RetiredApiHost), no key
 /// (ApiKeyNotFound), a refused URL or key or an unreadable settings file (SettingsInvalid).
 /// </summary>
-public sealed class SettingsException : Exception
+public sealed class SettingsException : SutroException
 {
-    public const string SettingsInvalid = nameof(SettingsInvalid);
-    public const string ApiKeyNotFound = nameof(ApiKeyNotFound);
-    public const string ApiUrlNotSet = nameof(ApiUrlNotSet);
-    public const string RetiredApiHost = nameof(RetiredApiHost);
-
-    public SettingsException(string message, string errorId = SettingsInvalid) : base(message)
+    public SettingsException(string message, string errorId = ErrorIds.SettingsInvalid)
+        : base(errorId, errorId == ErrorIds.ApiKeyNotFound ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument, message)
     {
-        ErrorId = errorId;
     }
-
-    /// <summary>The stable id of the error record: one of the constants above.</summary>
-    public string ErrorId { get; }
 
     /// <summary>The URL no key was found for (ApiKeyNotFound only).</summary>
     public Uri? ApiUrl { get; init; }
 
     /// <summary>True when the settings are usable but hold no key for the URL.</summary>
-    public bool IsMissingKey => ErrorId == ApiKeyNotFound;
+    public bool IsMissingKey => ErrorId == ErrorIds.ApiKeyNotFound;
 }

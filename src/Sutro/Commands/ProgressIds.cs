@@ -1,0 +1,13 @@
+namespace Sutro.Commands;
+
+/// <summary>
+/// The progress activity of each cmdlet: distinct, so the bars of <c>Wait-SutroJob | Export-SutroJobResult</c>
+/// never overwrite each other.
+/// </summary>
+internal static class ProgressIds
+{
+    public const int WaitSutroJob = 0x5310;
+    public const int GetSutroJobResultWait = 0x5311;
+    public const int GetSutroJobResultDownload = 0x5312;
+    public const int ExportSutroJobResult = 0x5313;
+}
