@@ -20,6 +20,9 @@ public sealed class GetSutroJobResultCommand : SutroJobResultCmdlet
 {
     private const int ProgressId = 0x5757;
 
+    /// <summary>The progress id of Get-SutroJobResult's decoding bar (the download has its own).</summary>
+    internal const int DecodeProgressId = 0x5760;
+
     private WaitDeadline _deadline = new(null);
 
     [Parameter]
@@ -122,19 +125,8 @@ public sealed class GetSutroJobResultCommand : SutroJobResultCmdlet
         });
         progress.Complete();
 
-        using var decoder = ResultDecoders.Open(download.Path, Format, new[] { jobId }, StopToken);
-        WriteVerbose($"Job {jobId}: {decoder.RowCount} rows.");
-        var shaper = new RowShaper(jobId, decoder.Schema, Raw, ExpandOutput, WriteWarning);
-        long index = 0;
-        foreach (var batch in BatchPrefetcher.Prefetch(decoder, StopToken))
-        {
-            for (int i = 0; i < batch.Count; i++)
-            {
-                WriteObject(shaper.Shape(batch, i, index++));
-            }
-        }
-
-        shaper.Finish();
+        ResultRowWriter.Write(
+            download.Path, Format, new[] { jobId }, jobId, Raw, ExpandOutput, $"Job {jobId}", DecodeProgressId, RowSinks.For(this), StopToken);
     }
 
     private void WaitForSuccess(string jobId)
