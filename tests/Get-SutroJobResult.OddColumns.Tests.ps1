@@ -121,7 +121,7 @@ Describe 'Decoding progress' {
     BeforeAll {
         # 150,000 rows take well over a quarter second to decode and write, so the bar shows.
         $script:bigFile = Join-Path $TestDrive 'big.json'
-        $outputs = [Linq.Enumerable]::Repeat('"an output"', 300000) -join ','
+        $outputs = [Linq.Enumerable]::Repeat('"an output"', 150000) -join ','
         [IO.File]::WriteAllText($bigFile, "{""outputs"": [$outputs]}")
         $script:modulePath = $env:SUTRO_TEST_MODULE
         function Get-ProgressRecords([string]$Preference, [string]$Script) {
