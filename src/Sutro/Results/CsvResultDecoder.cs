@@ -22,7 +22,7 @@ public sealed class CsvResultDecoder : IResultDecoder
     internal const int MaxHeaderChars = 64 * 1024;
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly string _path;
+    private string _path;
     private readonly bool _zipped;
     private readonly string _outputColumn;
     private readonly int _outputIndex;
@@ -61,6 +61,33 @@ public sealed class CsvResultDecoder : IResultDecoder
         {
             return Validate(path, zipped, source, entryName, outputColumnNames, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The first pass over the server's ZIP as it streams (see <see cref="ResultBodyValidator"/>): what opens the
+    /// complete file without reading it again, once its directory confirms the entry; null when the entry cannot be
+    /// read as it streams.
+    /// </summary>
+    internal static Func<string, IResultDecoder>? ValidateStreaming(Stream body, IReadOnlyList<string> outputColumnNames, Func<long> zipBombLimit, CancellationToken cancellationToken)
+    {
+        var entry = StreamedZipEntry.TryOpen(body, zipBombLimit);
+        if (entry is null)
+        {
+            return null;
+        }
+
+        CsvResultDecoder decoder;
+        using (var source = new StreamReader(entry.Content, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: false))
+        {
+            decoder = Validate(string.Empty, zipped: true, source, entry.Name, outputColumnNames, cancellationToken);
+        }
+
+        return path =>
+        {
+            entry.Confirm(path);
+            decoder._path = path;
+            return decoder;
+        };
     }
 
     private static SepReader OpenReader(TextReader source, bool unescape) =>

@@ -64,7 +64,11 @@ internal sealed class JsonChunkReader : IDisposable
     public JsonChunkReader(Stream stream, long startOffset = 0)
     {
         _stream = stream;
-        _stream.Seek(startOffset, SeekOrigin.Begin);
+        if (startOffset != 0 || _stream.CanSeek)
+        {
+            _stream.Seek(startOffset, SeekOrigin.Begin);
+        }
+
         _bufferOffset = startOffset;
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = Sutro.Rows.JsonToPowerShell.MaxDepth });

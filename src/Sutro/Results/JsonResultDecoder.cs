@@ -17,7 +17,7 @@ public sealed class JsonResultDecoder : IResultDecoder
 {
     private const int BatchSize = ResultBatch.DefaultRows;
 
-    private readonly string _path;
+    private string _path;
     private readonly TemporaryFile? _transcoded;
     private readonly ArrayInfo _outputs;
     private readonly ArrayInfo? _inputs;
@@ -70,6 +70,26 @@ public sealed class JsonResultDecoder : IResultDecoder
             transcoded?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The first pass over a body as it streams (see <see cref="ResultBodyValidator"/>): what opens the complete
+    /// file without reading it again.
+    /// </summary>
+    internal static Func<string, IResultDecoder> ValidateStreaming(Stream body, IReadOnlyList<string> outputColumnNames, CancellationToken cancellationToken)
+    {
+        var scan = new Scanner(cancellationToken);
+        using (var reader = new JsonChunkReader(body))
+        {
+            scan.Run(reader);
+        }
+
+        var decoder = scan.Build(string.Empty, null, outputColumnNames);
+        return path =>
+        {
+            decoder._path = path;
+            return decoder;
+        };
     }
 
     public IEnumerable<ResultBatch> ReadBatches(CancellationToken cancellationToken)

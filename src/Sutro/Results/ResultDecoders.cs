@@ -59,7 +59,20 @@ public static class ResultDecoders
     /// besides <c>outputs</c> (the job id).
     /// </summary>
     public static IResultDecoder Open(string path, ResultFormat? expected, IReadOnlyList<string> outputColumnNames, CancellationToken cancellationToken)
+        => Open(path, expected, outputColumnNames, cancellationToken, validated: null);
+
+    /// <summary>
+    /// As <see cref="Open(string, ResultFormat?, IReadOnlyList{string}, CancellationToken)"/>, using the first pass
+    /// <paramref name="validated"/> ran while the file downloaded when it stands for the file.
+    /// </summary>
+    public static IResultDecoder Open(string path, ResultFormat? expected, IReadOnlyList<string> outputColumnNames, CancellationToken cancellationToken, ResultBodyValidator? validated)
     {
+        if (validated?.TryOpen(path) is { } streamed)
+        {
+            return streamed;
+        }
+
+
         if (new FileInfo(path).Length == 0)
         {
             throw new ResultDecodeException("The results body is empty (0 bytes).");

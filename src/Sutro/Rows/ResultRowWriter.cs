@@ -27,11 +27,12 @@ internal static class ResultRowWriter
     /// <param name="jobId">The rows' JobId; when null, the job an outputs column named after it gives.</param>
     /// <param name="subject">How warnings and progress name the source (a job, a file).</param>
     /// <param name="progressId">The calling cmdlet's own progress id for decoding.</param>
+    /// <param name="validated">The first pass run while the file downloaded, if any (see <see cref="ResultBodyValidator"/>).</param>
     public static long Write(
         string path, ResultFormat? format, IReadOnlyList<string> outputColumnNames, string? jobId, bool raw, bool expandOutput,
-        string subject, int progressId, RowSink sink, CancellationToken cancellationToken)
+        string subject, int progressId, RowSink sink, CancellationToken cancellationToken, ResultBodyValidator? validated = null)
     {
-        using var decoder = ResultDecoders.Open(path, format, outputColumnNames, cancellationToken);
+        using var decoder = ResultDecoders.Open(path, format, outputColumnNames, cancellationToken, validated);
         jobId ??= ResultDecoders.OutputColumnJobId(decoder);
         sink.Verbose($"{subject}: {decoder.RowCount} rows{(jobId is null || subject.Contains(jobId, StringComparison.Ordinal) ? string.Empty : $" of job {jobId}")}.");
         var shaper = new RowShaper(jobId, decoder.Schema, raw, expandOutput, sink.Warn, subject);
