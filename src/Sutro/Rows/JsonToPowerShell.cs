@@ -85,9 +85,10 @@ internal static class JsonToPowerShell
         }
         catch (InvalidOperationException)
         {
+            // ToString() gives the property's JSON text: "name":value.
             string raw = property.ToString();
             int colon = raw.IndexOf("\":", StringComparison.Ordinal);
-            return JsonText.Unescape(Encoding.UTF8.GetBytes(raw.Substring(1, colon - 1)));
+            return colon > 0 ? JsonText.TryUnescape(Encoding.UTF8.GetBytes(raw.Substring(1, colon - 1))) ?? raw[..colon] : raw;
         }
     }
 

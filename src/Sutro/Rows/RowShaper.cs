@@ -90,7 +90,7 @@ internal sealed class RowShaper
         {
             document = JsonDocument.Parse(output!, ParseOptions);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
             if (_expand)
             {
@@ -172,7 +172,7 @@ internal sealed class RowShaper
                     return;
                 }
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
             {
                 NotExpandable(index, Unreadable);
                 return;
