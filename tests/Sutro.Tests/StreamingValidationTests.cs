@@ -87,6 +87,14 @@ public class StreamingValidationTests : IDisposable
             Assert.Null(abandoned.TryOpen(path));
         }
 
+        using (var late = Download(body, ResultFormat.Json, path, "job_12345"))
+        {
+            // Bytes written after the body was declared complete: the pass cannot stand for the file.
+            late.Append(new byte[] { (byte)' ' });
+            File.AppendAllText(path, " ");
+            Assert.Null(late.TryOpen(path));
+        }
+
         using var changed = Download(body, ResultFormat.Json, path, "job_12345");
         File.AppendAllText(path, " ");
         Assert.Null(changed.TryOpen(path));

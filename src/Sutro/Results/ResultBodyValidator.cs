@@ -74,9 +74,11 @@ public sealed class ResultBodyValidator : IDisposable
         {
             _chunks.Add(bytes.ToArray(), _readerGone.Token);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
         {
-            // The validator has stopped (it failed, or needs no more bytes); the file still gets every byte.
+            // The validator has stopped (it failed, or needs no more bytes), or the download was abandoned: the
+            // file still gets every byte, and the pass is not used.
+            _broken |= ex is InvalidOperationException;
         }
     }
 
