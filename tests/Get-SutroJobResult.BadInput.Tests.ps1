@@ -68,7 +68,7 @@ Describe 'Get-SutroJobResult with a malformed body' {
         @{ Case = 'a CRC mismatch'; Format = 'Csv'; Bytes = { $crcZip }; Message = 'checksum mismatch' }
         @{ Case = 'an unterminated quote'; Format = 'Csv'; Bytes = { New-ZipBytes @(@{ Name = 'job_bad.csv'; Bytes = (Utf8 "inputs,job_bad`na,`"never closed`n") }) }; Message = 'badly quoted' }
         @{ Case = 'a row with a different field count'; Format = 'Csv'; Bytes = { New-ZipBytes @(@{ Name = 'r.csv'; Bytes = (Utf8 "inputs,job_bad`na,b,c`n") }) }; Message = 'column' }
-        @{ Case = 'no output column'; Format = 'Csv'; Bytes = { New-ZipBytes @(@{ Name = 'r.csv'; Bytes = (Utf8 "inputs,answer`na,b`n") }) }; Message = "no outputs column: expected one named 'job_bad' or 'outputs'" }
+        @{ Case = 'no output column'; Format = 'Csv'; Bytes = { New-ZipBytes @(@{ Name = 'r.csv'; Bytes = (Utf8 "inputs,answer,comment`na,b,c`n") }) }; Message = "no outputs column: expected one named 'job_bad' or 'r' or 'outputs' or 'inference_result'" }
         @{ Case = 'an unparseable logprob'; Format = 'Csv'; Bytes = { New-ZipBytes @(@{ Name = 'r.csv'; Bytes = (Utf8 "inputs,job_bad,cumulative_logprobs`na,b,-0.5`nc,d,minus one`n") }) }; Message = "row 1 is not a number: 'minus one'" }
         @{ Case = 'a ZIP bomb'; Format = 'Csv'; Bytes = { $bombZip }; Message = 'ZIP bomb' }
         @{ Case = 'a truncated parquet'; Format = 'Parquet'; Bytes = { $nastyParquet[0..2000] }; Message = 'Parquet' }

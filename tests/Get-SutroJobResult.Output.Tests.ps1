@@ -90,7 +90,7 @@ Describe 'Get-SutroJobResult outputs' {
         $rows[0].PSObject.Properties.Name | Should -Not -Contain 'x'
         $rows[1].y | Should -Be 1
         $warnings.Count | Should -Be 1
-        $warnings[0].Message | Should -BeExactly 'Job job_deep, row 0: the output is not valid JSON, or nests deeper than 64 levels, so -ExpandOutput kept it as text.'
+        $warnings[0].Message | Should -BeExactly 'Job job_deep, row 0: the output is not valid JSON, or nests deeper than 1000 levels, so -ExpandOutput kept it as text.'
     }
 
     It '-Raw keeps the server''s output string exactly' {

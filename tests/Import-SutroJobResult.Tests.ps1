@@ -80,18 +80,27 @@ Describe 'Import-SutroJobResult' {
             $rows | ForEach-Object { $_.JobId | Should -BeExactly $JobId }
         }
 
-        It 'a bare CSV whose name does not name its outputs column asks for -JobId, then imports with it' {
+        It 'a bare CSV under another name reads without -JobId: its only text column is the outputs, named after the job' {
             $dir = New-TestFolder 'renamed-csv'
             $csv = Expand-FixtureCsv 'small.csv.zip' $dir
             $renamed = Join-Path $dir 'results.csv'
             Move-Item -LiteralPath $csv -Destination $renamed
-            Import-SutroJobResult $renamed -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'ResultDecodeFailed,*'
-            $err[0].TargetObject | Should -Be $renamed
-            $err[0].Exception.Message | Should -Match '-JobId'
-            $rows = @(Import-SutroJobResult $renamed -JobId job_12345 -Raw)
+            $rows = @(Import-SutroJobResult $renamed -Raw)
             ($rows | ConvertTo-CanonicalRows) | Should -BeExactly ([IO.File]::ReadAllText((Get-FixturePath 'small.jsonl' 'expected')))
             $rows | ForEach-Object { $_.JobId | Should -BeExactly 'job_12345' }
+        }
+
+        It 'a bare CSV with two candidate text columns asks for -JobId, then imports with it' {
+            $file = Join-Path (New-TestFolder 'two-text') 'results.csv'
+            [IO.File]::WriteAllText($file, "inputs,job_12345,comment`nq,answer,note`n")
+            Import-SutroJobResult $file -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'ResultDecodeFailed,*'
+            $err[0].TargetObject | Should -Be $file
+            $err[0].Exception.Message | Should -Match '-JobId'
+            $row = Import-SutroJobResult $file -JobId job_12345
+            $row.Output | Should -BeExactly 'answer'
+            $row.comment | Should -BeExactly 'note'
+            $row.JobId | Should -BeExactly 'job_12345'
         }
 
         It 'a Parquet file whose outputs column names a job it does not name asks for -JobId' {

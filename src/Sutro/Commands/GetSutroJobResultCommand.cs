@@ -108,22 +108,9 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
     }
 
     /// <summary>Decodes the downloaded file, shapes each row and writes it to the pipeline.</summary>
-    private void WriteRows(string jobId, string path, ResultFormat format)
-    {
-        using var decoder = ResultDecoders.Open(path, format, new[] { jobId }, StopToken);
-        WriteVerbose($"Job {jobId}: {decoder.RowCount} rows.");
-        var shaper = new RowShaper(jobId, decoder.Schema, Raw, ExpandOutput, WriteWarning);
-        long index = 0;
-        foreach (var batch in BatchPrefetcher.Prefetch(decoder, StopToken))
-        {
-            for (int i = 0; i < batch.Count; i++)
-            {
-                WriteObject(shaper.Shape(batch, i, index++));
-            }
-        }
-
-        shaper.Finish();
-    }
+    private void WriteRows(string jobId, string path, ResultFormat format) =>
+        ResultRowWriter.Write(path, format, new[] { jobId }, jobId, Raw, ExpandOutput, $"Job {jobId}",
+            ProgressIds.GetSutroJobResultDecode, RowSinks.For(this), StopToken);
 
     private void WaitForSuccess(string jobId)
     {

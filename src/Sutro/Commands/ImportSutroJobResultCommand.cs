@@ -77,23 +77,13 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
         }
     }
 
+    /// <summary>The progress id of Import-SutroJobResult's decoding bar.</summary>
+
     private void ImportFile(string file)
     {
-        string[] candidates = OutputColumnCandidates(file);
-        using var decoder = ResultDecoders.Open(file, FormatFromExtension(file), candidates, StopToken);
-        string? jobId = JobId ?? OutputColumnJobId(decoder);
-        WriteVerbose($"{file}: {decoder.RowCount} rows{(jobId is null ? string.Empty : $" of job {jobId}")}.");
-        var shaper = new RowShaper(jobId, decoder.Schema, Raw, ExpandOutput, WriteWarning, subject: System.IO.Path.GetFileName(file));
-        long index = 0;
-        foreach (var batch in BatchPrefetcher.Prefetch(decoder, StopToken))
-        {
-            for (int i = 0; i < batch.Count; i++)
-            {
-                WriteObject(shaper.Shape(batch, i, index++));
-            }
-        }
-
-        shaper.Finish();
+        ResultRowWriter.Write(
+            file, ResultExtensions.Of(file)?.Format, OutputColumnCandidates(file), JobId, Raw, ExpandOutput,
+            System.IO.Path.GetFileName(file), ProgressIds.ImportSutroJobResult, RowSinks.For(this), StopToken);
     }
 
     /// <summary>
@@ -109,7 +99,7 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
 
         string name = System.IO.Path.GetFileName(file);
         var names = new List<string>();
-        while (System.IO.Path.GetExtension(name) is { Length: > 0 } extension && IsResultExtension(extension))
+        while (System.IO.Path.GetExtension(name) is { Length: > 0 } extension && ResultExtensions.IsResultExtension(extension))
         {
             name = name[..^extension.Length];
             names.Add(name);
@@ -118,23 +108,4 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
         return names.Count == 0 ? new[] { System.IO.Path.GetFileNameWithoutExtension(file) } : names.ToArray();
     }
 
-    /// <summary>The job id an outputs column named after its job gives (CSV and Parquet only).</summary>
-    private static string? OutputColumnJobId(IResultDecoder decoder) => decoder switch
-    {
-        CsvResultDecoder csv => csv.OutputColumnJobId,
-        ParquetResultDecoder parquet => parquet.OutputColumnJobId,
-        _ => null,
-    };
-
-    /// <summary>The format an extension suggests; the content decides wherever it can (Parquet magic, ZIP, JSON).</summary>
-    private static ResultFormat? FormatFromExtension(string file) => System.IO.Path.GetExtension(file).ToLowerInvariant() switch
-    {
-        ".parquet" => ResultFormat.Parquet,
-        ".json" => ResultFormat.Json,
-        ".csv" or ".zip" => ResultFormat.Csv,
-        _ => null,
-    };
-
-    private static bool IsResultExtension(string extension) =>
-        extension.ToLowerInvariant() is ".parquet" or ".json" or ".csv" or ".zip";
 }

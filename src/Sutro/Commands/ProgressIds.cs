@@ -10,4 +10,6 @@ internal static class ProgressIds
     public const int GetSutroJobResultWait = 0x5311;
     public const int GetSutroJobResultDownload = 0x5312;
     public const int ExportSutroJobResult = 0x5313;
+    public const int GetSutroJobResultDecode = 0x5314;
+    public const int ImportSutroJobResult = 0x5315;
 }

@@ -29,22 +29,16 @@ internal static class ResultFileKinds
         _ => ResultFormat.Csv,
     };
 
-    public static string Extension(this ResultFileKind kind) => kind switch
-    {
-        ResultFileKind.Parquet => ".parquet",
-        ResultFileKind.Json => ".json",
-        ResultFileKind.ZippedCsv => ".zip",
-        _ => ".csv",
-    };
+    public static string Extension(this ResultFileKind kind) => ResultExtensions.For(kind.Format(), kind == ResultFileKind.ZippedCsv);
 
     /// <summary>The kind a file name's extension names, or null for any other extension.</summary>
-    public static ResultFileKind? FromExtension(string extension) => extension.ToLowerInvariant() switch
+    public static ResultFileKind? FromExtension(string extension) => ResultExtensions.Of("x" + extension) switch
     {
-        ".parquet" => ResultFileKind.Parquet,
-        ".json" => ResultFileKind.Json,
-        ".zip" => ResultFileKind.ZippedCsv,
-        ".csv" => ResultFileKind.Csv,
-        _ => null,
+        { Format: ResultFormat.Parquet } => ResultFileKind.Parquet,
+        { Format: ResultFormat.Json } => ResultFileKind.Json,
+        { Zipped: true } => ResultFileKind.ZippedCsv,
+        { } => ResultFileKind.Csv,
+        null => null,
     };
 
     /// <summary>The kind written into a folder for a format: CSV results become a plain .csv there.</summary>

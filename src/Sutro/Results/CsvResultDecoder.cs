@@ -22,36 +22,37 @@ public sealed class CsvResultDecoder : IResultDecoder
     internal const int MaxHeaderChars = 64 * 1024;
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private readonly string _path;
+    private string _path;
     private readonly bool _zipped;
     private readonly string _outputColumn;
-    private readonly string? _inputColumn;
-    private readonly string? _logprobColumn;
+    private readonly int _outputIndex;
+    private readonly int _inputIndex;
+    private readonly int _logprobIndex;
     private readonly ExtraColumn[] _extras;
 
-    private CsvResultDecoder(string path, bool zipped, string outputColumn, string? inputColumn, string? logprobColumn, ExtraColumn[] extras, long rowCount)
+    private CsvResultDecoder(string path, bool zipped, string[] names, int outputIndex, int inputIndex, int logprobIndex, ExtraColumn[] extras, long rowCount)
     {
         _path = path;
         _zipped = zipped;
-        _outputColumn = outputColumn;
-        _inputColumn = inputColumn;
-        _logprobColumn = logprobColumn;
+        _outputColumn = names[outputIndex];
+        _outputIndex = outputIndex;
+        _inputIndex = inputIndex;
+        _logprobIndex = logprobIndex;
         _extras = extras;
         RowCount = rowCount;
-        Schema = new ResultSchema(inputColumn is not null, logprobColumn is not null, extras.Select(e => e.Name).ToArray());
+        Schema = new ResultSchema(inputIndex >= 0, logprobIndex >= 0, extras.Select(e => e.Name).ToArray());
     }
 
     public ResultSchema Schema { get; }
 
     public long RowCount { get; }
 
-    /// <summary>The outputs column's name when it is not <c>outputs</c>: the job id it was named after.</summary>
-    public string? OutputColumnJobId => _outputColumn == "outputs" ? null : _outputColumn;
+    /// <summary>The outputs column's name when it names a job (not <c>outputs</c> or <c>inference_result</c>).</summary>
+    public string? OutputColumnJobId => OutputColumn.JobIdOf(_outputColumn);
 
     /// <summary>
-    /// Validates the file and returns a decoder. The outputs column is the first of
-    /// <paramref name="outputColumnNames"/> present in the header (then <c>outputs</c>), and, when the
-    /// caller knows no job id, the ZIP entry's base name.
+    /// Validates the file and returns a decoder. The outputs column is chosen by <see cref="OutputColumn.Choose"/>:
+    /// <paramref name="outputColumnNames"/> (and, when zipped, the ZIP entry's base name) first.
     /// </summary>
     public static CsvResultDecoder Open(string path, bool zipped, IReadOnlyList<string> outputColumnNames, CancellationToken cancellationToken)
     {
@@ -62,79 +63,98 @@ public sealed class CsvResultDecoder : IResultDecoder
         }
     }
 
+    /// <summary>
+    /// The first pass over the server's ZIP as it streams (see <see cref="ResultBodyValidator"/>): what opens the
+    /// complete file without reading it again, once its directory confirms the entry; null when the entry cannot be
+    /// read as it streams.
+    /// </summary>
+    internal static Func<string, IResultDecoder>? ValidateStreaming(Stream body, IReadOnlyList<string> outputColumnNames, Func<long> zipBombLimit, CancellationToken cancellationToken)
+    {
+        var entry = StreamedZipEntry.TryOpen(body, zipBombLimit);
+        if (entry is null)
+        {
+            return null;
+        }
+
+        CsvResultDecoder decoder;
+        using (var source = new StreamReader(entry.Content, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: false))
+        {
+            decoder = Validate(string.Empty, zipped: true, source, entry.Name, outputColumnNames, cancellationToken);
+        }
+
+        return path =>
+        {
+            entry.Confirm(path);
+            decoder._path = path;
+            return decoder;
+        };
+    }
+
+    private static SepReader OpenReader(TextReader source, bool unescape) =>
+        // The header is read as a row, not by Sep's header support: unnamed columns (pandas writes one) may repeat.
+        Sep.New(',').Reader(o => o with { HasHeader = false, Unescape = unescape }).From(source);
+
     private static CsvResultDecoder Validate(string path, bool zipped, TextReader source, string? entryName, IReadOnlyList<string> outputColumnNames, CancellationToken cancellationToken)
     {
         try
         {
-            using var reader = Sep.New(',').Reader(o => o with { HasHeader = true, Unescape = false }).From(source);
-            var header = reader.Header;
-            if (header.IsEmpty)
+            using var reader = OpenReader(source, unescape: false);
+            using var rows = reader.GetEnumerator();
+            if (!rows.MoveNext())
             {
                 throw new ResultDecodeException("The CSV results are empty: there is not even a header row.");
             }
 
-            if (header.ColNames.Sum(n => (long)n.Length) > MaxHeaderChars)
+            string[] names = ReadHeader(rows.Current);
+            var duplicate = names.Where(n => n.Length > 0).GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
             {
-                throw new ResultDecodeException(
-                    $"The CSV header row is longer than {MaxHeaderChars / 1024} KB ({header.ColNames.Count} columns); results have a handful of short column names, so this is not a results file.");
+                throw new ResultDecodeException($"The CSV header names the column '{duplicate.Key}' twice: {string.Join(", ", names)}.");
             }
 
-            string[] names = header.ColNames.Select(Unquote).ToArray();
-            if (names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+            int logprobIndex = Array.IndexOf(names, OutputColumn.Logprobs);
+            var columns = names.Select(n => new ExtraColumn(n)).ToArray();
+            long count = 0;
+            while (rows.MoveNext())
             {
-                throw new ResultDecodeException($"The CSV header names a column twice: {string.Join(", ", names)}.");
-            }
-
-            var candidates = new List<string>(outputColumnNames) { "outputs" };
-            if (entryName is not null)
-            {
-                candidates.Add(Path.GetFileNameWithoutExtension(entryName));
-            }
-
-            string? outputColumn = candidates.FirstOrDefault(c => names.Contains(c, StringComparer.Ordinal));
-            if (outputColumn is null)
-            {
-                throw new ResultDecodeException(
-                    $"The CSV has no outputs column: expected one named {string.Join(" or ", candidates.Distinct().Select(c => $"'{c}'"))}, found {string.Join(", ", names.Select(n => $"'{n}'"))}. Pass -JobId to name the job whose id the outputs column carries.");
-            }
-
-            string? inputColumn = names.Contains("inputs") ? "inputs" : null;
-            string? logprobColumn = names.Contains("cumulative_logprobs") ? "cumulative_logprobs" : null;
-            var extras = names
-                .Where(n => n != outputColumn && n != inputColumn && n != logprobColumn)
-                .Select(n => new ExtraColumn(n))
-                .ToArray();
-
-            int[] rawIndexes = Enumerable.Range(0, names.Length).ToArray();
-            int logprobIndex = logprobColumn is null ? -1 : Array.IndexOf(names, logprobColumn);
-            int[] extraIndexes = extras.Select(e => Array.IndexOf(names, e.Name)).ToArray();
-            long rows = 0;
-            foreach (var row in reader)
-            {
-                if ((rows & 0xFFF) == 0)
+                if ((count & 0xFFF) == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                foreach (int i in rawIndexes)
+                var row = rows.Current;
+                for (int i = 0; i < names.Length; i++)
                 {
-                    CheckQuoting(row[i].Span, rows, names[i]);
+                    var raw = row[i].Span;
+                    CheckQuoting(raw, count, names[i]);
+                    if (i == logprobIndex)
+                    {
+                        ParseLogprob(UnquoteSpan(raw), count);
+                    }
+                    else if (!columns[i].IsText)
+                    {
+                        columns[i].Observe(UnquoteSpan(raw));
+                    }
                 }
 
-                if (logprobIndex >= 0)
-                {
-                    ParseLogprob(UnquoteSpan(row[logprobIndex].Span), rows);
-                }
-
-                for (int e = 0; e < extras.Length; e++)
-                {
-                    extras[e].Observe(UnquoteSpan(row[extraIndexes[e]].Span));
-                }
-
-                rows++;
+                count++;
             }
 
-            return new CsvResultDecoder(path, zipped, outputColumn, inputColumn, logprobColumn, extras, rows);
+            var jobIds = entryName is null ? outputColumnNames : outputColumnNames.Append(Path.GetFileNameWithoutExtension(entryName)).ToArray();
+            int outputIndex = OutputColumn.Choose(names, i => columns[i].IsText, jobIds);
+            if (outputIndex < 0)
+            {
+                throw OutputColumn.Missing("CSV", names, jobIds);
+            }
+
+            int inputIndex = Array.IndexOf(names, OutputColumn.Inputs);
+            inputIndex = inputIndex == outputIndex ? -1 : inputIndex;
+            logprobIndex = logprobIndex == outputIndex ? -1 : logprobIndex;
+            var extras = Enumerable.Range(0, names.Length)
+                .Where(i => i != outputIndex && i != inputIndex && i != logprobIndex)
+                .Select(i => columns[i].At(i))
+                .ToArray();
+            return new CsvResultDecoder(path, zipped, names, outputIndex, inputIndex, logprobIndex, extras, count);
         }
         catch (Exception ex) when (ex is not ResultDecodeException and not OperationCanceledException)
         {
@@ -142,18 +162,38 @@ public sealed class CsvResultDecoder : IResultDecoder
         }
     }
 
+    private static string[] ReadHeader(SepReader.Row header)
+    {
+        long chars = 0;
+        var names = new string[header.ColCount];
+        for (int i = 0; i < names.Length; i++)
+        {
+            var raw = header[i].Span;
+            chars += raw.Length;
+            if (chars > MaxHeaderChars)
+            {
+                throw new ResultDecodeException(
+                    $"The CSV header row is longer than {MaxHeaderChars / 1024} KB ({header.ColCount} columns); results have a handful of short column names, so this is not a results file.");
+            }
+
+            names[i] = UnquoteSpan(raw).ToString();
+        }
+
+        return names;
+    }
+
     public IEnumerable<ResultBatch> ReadBatches(CancellationToken cancellationToken)
     {
         using var source = OpenCsv(_path, _zipped, out _);
-        using var reader = Sep.New(',').Reader(o => o with { HasHeader = true, Unescape = true }).From(source);
-        string[] names = reader.Header.ColNames.Select(Unquote).ToArray();
-        int outputIndex = Array.IndexOf(names, _outputColumn);
-        int inputIndex = _inputColumn is null ? -1 : Array.IndexOf(names, _inputColumn);
-        int logprobIndex = _logprobColumn is null ? -1 : Array.IndexOf(names, _logprobColumn);
-        int[] extraIndexes = _extras.Select(e => Array.IndexOf(names, e.Name)).ToArray();
+        using var reader = OpenReader(source, unescape: true);
+        int outputIndex = _outputIndex;
+        int inputIndex = _inputIndex;
+        int logprobIndex = _logprobIndex;
+        int[] extraIndexes = _extras.Select(e => e.Index).ToArray();
 
         var batch = new ResultBatch(BatchSize, _extras.Length);
         long rowIndex = 0;
+        bool header = true;
         using var rows = reader.GetEnumerator();
         while (true)
         {
@@ -170,6 +210,12 @@ public sealed class CsvResultDecoder : IResultDecoder
             if (!more)
             {
                 break;
+            }
+
+            if (header)
+            {
+                header = false;
+                continue;
             }
 
             var row = rows.Current;
@@ -235,6 +281,8 @@ public sealed class CsvResultDecoder : IResultDecoder
         DecoderFallbackException => new ResultDecodeException("The CSV holds bytes that are not valid UTF-8.", ex),
         InvalidDataException when ex.Message.Contains("CRC", StringComparison.OrdinalIgnoreCase) =>
             new ResultDecodeException($"The CSV results ZIP is damaged (checksum mismatch): {ex.Message}", ex),
+        _ when ex.Message.Contains("maximum supported length", StringComparison.Ordinal) => new ResultDecodeException(
+            $"The CSV holds a row longer than {ResultLimits.MaxValueChars:N0} characters; results values (and CSV rows) are limited to that length.", ex),
         _ => new ResultDecodeException($"The CSV results could not be read: {ex.Message}", ex),
     };
 
@@ -299,9 +347,10 @@ public sealed class CsvResultDecoder : IResultDecoder
         raw.Length >= 2 && raw[0] == '"' && raw[^1] == '"' ? raw[1..^1].ToString().Replace("\"\"", "\"").AsSpan() : raw;
 
     /// <summary>
-    /// An extra column. CSV carries no types, so a column whose every value reads back exactly as a
-    /// whole number (or a double) is given that type, to match the JSON and Parquet bodies; anything
-    /// else stays text (so an id such as 007 is never turned into 7).
+    /// A column and the type its values take. CSV carries no types, so the number rule is applied to the text: a
+    /// column whose every value is a whole number (no leading zero, so an id such as 007 stays text) gives [long]
+    /// ([bigint] beyond long); one whose every value is a number in JSON's syntax gives [double]; one whose every
+    /// value is true or false (any case) gives [bool]; any other column is text. An empty field is null.
     /// </summary>
     private sealed class ExtraColumn
     {
@@ -309,8 +358,27 @@ public sealed class CsvResultDecoder : IResultDecoder
 
         public string Name { get; }
 
+        /// <summary>The column's position in the header.</summary>
+        public int Index { get; private set; }
+
+        public bool IsText => !_allInteger && !_allNumber && !_allBoolean;
+
         private bool _allInteger = true;
-        private bool _allDouble = true;
+        private bool _allNumber = true;
+        private bool _allBoolean = true;
+        private bool _any;
+
+        public ExtraColumn At(int index)
+        {
+            Index = index;
+            if (!_any)
+            {
+                // Only empty fields: text, as a column of nulls is anywhere.
+                _allInteger = _allNumber = _allBoolean = false;
+            }
+
+            return this;
+        }
 
         public void Observe(ReadOnlySpan<char> value)
         {
@@ -319,17 +387,19 @@ public sealed class CsvResultDecoder : IResultDecoder
                 return;
             }
 
-            if (_allInteger && !(long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l)
-                && value.SequenceEqual(l.ToString(CultureInfo.InvariantCulture))))
+            _any = true;
+            if (_allNumber)
+            {
+                int syntax = NumberSyntax(value);
+                _allInteger &= syntax == 1;
+                _allNumber = syntax > 0;
+            }
+            else
             {
                 _allInteger = false;
             }
 
-            if (_allDouble && !(double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
-                && value.SequenceEqual(d.ToString("R", CultureInfo.InvariantCulture))))
-            {
-                _allDouble = false;
-            }
+            _allBoolean &= value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase);
         }
 
         public object? Convert(ReadOnlySpan<char> value)
@@ -341,15 +411,89 @@ public sealed class CsvResultDecoder : IResultDecoder
 
             if (_allInteger)
             {
-                return long.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                return long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l)
+                    ? (object)l
+                    : System.Numerics.BigInteger.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
             }
 
-            if (_allDouble)
+            if (_allNumber)
             {
                 return double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
             }
 
+            if (_allBoolean)
+            {
+                return value.Equals("true", StringComparison.OrdinalIgnoreCase);
+            }
+
             return value.ToString();
+        }
+
+        /// <summary>
+        /// 1 for a whole number, 2 for another number a [double] holds (JSON's number syntax, finite), 0 otherwise.
+        /// </summary>
+        internal static int NumberSyntax(ReadOnlySpan<char> text)
+        {
+            int at = 0;
+            if (at < text.Length && text[at] == '-')
+            {
+                at++;
+            }
+
+            int digits = Digits(text, ref at);
+            if (digits == 0 || (digits > 1 && text[at - digits] == '0'))
+            {
+                return 0;
+            }
+
+            bool whole = true;
+            if (at < text.Length && text[at] == '.')
+            {
+                at++;
+                whole = false;
+                if (Digits(text, ref at) == 0)
+                {
+                    return 0;
+                }
+            }
+
+            if (at < text.Length && text[at] is 'e' or 'E')
+            {
+                at++;
+                whole = false;
+                if (at < text.Length && text[at] is '+' or '-')
+                {
+                    at++;
+                }
+
+                if (Digits(text, ref at) == 0)
+                {
+                    return 0;
+                }
+            }
+
+            if (at != text.Length)
+            {
+                return 0;
+            }
+
+            if (whole)
+            {
+                return 1;
+            }
+
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) ? 2 : 0;
+        }
+
+        private static int Digits(ReadOnlySpan<char> text, ref int at)
+        {
+            int start = at;
+            while (at < text.Length && char.IsAsciiDigit(text[at]))
+            {
+                at++;
+            }
+
+            return at - start;
         }
     }
 

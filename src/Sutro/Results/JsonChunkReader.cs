@@ -26,6 +26,15 @@ internal struct JsonToken
     public long Integer;
     public bool IsInteger;
     public bool NumberFitsDouble;
+
+    /// <summary>A number that is not a long but is written whole (no '.', 'e' or 'E'): a [bigint].</summary>
+    public bool IsWholeSyntax;
+
+    /// <summary>
+    /// For a number that is neither a long nor an ordinary double: the value by the number rule (a [bigint], or the
+    /// text of a number beyond double's range). Set only when read with <see cref="JsonTokenText.Materialize"/>.
+    /// </summary>
+    public object? Value;
 }
 
 /// <summary>
@@ -37,8 +46,11 @@ internal sealed class JsonChunkReader : IDisposable
 {
     private const int InitialBufferSize = 64 * 1024;
 
-    /// <summary>A single token larger than this is refused rather than buffered.</summary>
-    internal const int MaxTokenBytes = 512 * 1024 * 1024;
+    /// <summary>
+    /// A single token larger than this is refused rather than buffered: room for a string of
+    /// <see cref="ResultLimits.MaxValueChars"/> characters however it is escaped.
+    /// </summary>
+    internal const int MaxTokenBytes = 7 * ResultLimits.MaxValueChars;
 
     private readonly Stream _stream;
     private byte[] _buffer;
@@ -52,10 +64,14 @@ internal sealed class JsonChunkReader : IDisposable
     public JsonChunkReader(Stream stream, long startOffset = 0)
     {
         _stream = stream;
-        _stream.Seek(startOffset, SeekOrigin.Begin);
+        if (startOffset != 0 || _stream.CanSeek)
+        {
+            _stream.Seek(startOffset, SeekOrigin.Begin);
+        }
+
         _bufferOffset = startOffset;
         _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-        _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = 256 });
+        _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = Sutro.Rows.JsonToPowerShell.MaxDepth });
     }
 
     /// <summary>Absolute offset of the next unread byte.</summary>
@@ -71,6 +87,11 @@ internal sealed class JsonChunkReader : IDisposable
             try
             {
                 got = reader.Read();
+            }
+            catch (JsonException ex) when (reader.CurrentDepth >= Sutro.Rows.JsonToPowerShell.MaxDepth - 1)
+            {
+                throw new ResultDecodeException(
+                    $"The JSON nests deeper than {Sutro.Rows.JsonToPowerShell.MaxDepth} levels near byte {Position + reader.BytesConsumed}; results are never nested that deep.", ex);
             }
             catch (JsonException ex)
             {
@@ -91,7 +112,11 @@ internal sealed class JsonChunkReader : IDisposable
                         break;
                     case JsonTokenType.Number:
                         token.IsInteger = reader.TryGetInt64(out token.Integer);
-                        token.NumberFitsDouble = reader.TryGetDouble(out token.Number);
+                        token.NumberFitsDouble = reader.TryGetDouble(out token.Number) && double.IsFinite(token.Number);
+                        token.IsWholeSyntax = !token.IsInteger && reader.ValueSpan.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0;
+                        token.Value = token.IsInteger || text != JsonTokenText.Materialize || (token.NumberFitsDouble && !token.IsWholeSyntax)
+                            ? null
+                            : Sutro.Rows.JsonToPowerShell.Number(System.Text.Encoding.ASCII.GetString(reader.ValueSpan));
                         break;
                 }
 
@@ -113,6 +138,13 @@ internal sealed class JsonChunkReader : IDisposable
 
     private string? ReadText(ref Utf8JsonReader reader, JsonTokenText text, long offset)
     {
+        // The reader sees one contiguous buffer, so a value is always a span.
+        ReadOnlySpan<byte> raw = reader.ValueSpan;
+        if (raw.Length > ResultLimits.MaxValueChars && CharCount(ref reader) > ResultLimits.MaxValueChars)
+        {
+            throw TooLong(offset);
+        }
+
         try
         {
             if (text == JsonTokenText.Materialize)
@@ -122,7 +154,7 @@ internal sealed class JsonChunkReader : IDisposable
 
             if (!reader.ValueIsEscaped)
             {
-                if (!Utf8.IsValid(reader.ValueSpan))
+                if (!Utf8.IsValid(raw))
                 {
                     throw new ResultDecodeException($"The JSON holds invalid UTF-8 in the string at byte {offset}.");
                 }
@@ -130,12 +162,11 @@ internal sealed class JsonChunkReader : IDisposable
                 return null;
             }
 
-            // Unescaped to UTF-8, not transcoded to UTF-16: CopyString refuses invalid UTF-8 and lone surrogates
-            // just as GetString does, at a fraction of the cost on text full of accents and emoji.
-            int needed = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
-            if (_unescaped.Length < needed)
+            // Unescaped to UTF-8, not transcoded to UTF-16: CopyString refuses invalid UTF-8 just as GetString does,
+            // at a fraction of the cost on text full of accents and emoji.
+            if (_unescaped.Length < raw.Length)
             {
-                _unescaped = new byte[Math.Max(needed, 1024)];
+                _unescaped = new byte[Math.Max(raw.Length, 1024)];
             }
 
             int written = reader.CopyString(_unescaped);
@@ -148,9 +179,26 @@ internal sealed class JsonChunkReader : IDisposable
         }
         catch (InvalidOperationException ex)
         {
-            throw new ResultDecodeException($"The JSON string at byte {offset} is not valid text: {ex.Message}", ex);
+            // .NET refuses a lone surrogate escape (\ud800, which Python writes); the text keeps it as the same
+            // UTF-16 unit. Anything else (invalid UTF-8) is refused.
+            string? kept = reader.ValueIsEscaped ? JsonText.TryUnescape(raw) : null;
+            if (kept is null)
+            {
+                throw new ResultDecodeException($"The JSON string at byte {offset} is not valid text: {ex.Message}", ex);
+            }
+
+            return text == JsonTokenText.Materialize ? kept : null;
         }
     }
+
+    private static int CharCount(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped
+            ? (JsonText.TryUnescape(reader.ValueSpan)?.Length ?? 0)
+            : System.Text.Encoding.UTF8.GetCharCount(reader.ValueSpan);
+
+    private ResultDecodeException TooLong(long offset) => new(
+        $"The JSON holds a single value longer than {ResultLimits.MaxValueChars:N0} characters at byte {offset}; "
+        + "results values are limited to that length in every format.");
 
     private void Refill()
     {
@@ -167,8 +215,7 @@ internal sealed class JsonChunkReader : IDisposable
         {
             if (_buffer.Length >= MaxTokenBytes)
             {
-                throw new ResultDecodeException(
-                    $"The JSON holds a single value larger than {MaxTokenBytes / (1024 * 1024)} MB at byte {Position}; refusing to buffer it.");
+                throw TooLong(Position);
             }
 
             byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Min(_buffer.Length * 2, MaxTokenBytes));

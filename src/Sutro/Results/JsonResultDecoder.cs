@@ -17,15 +17,17 @@ public sealed class JsonResultDecoder : IResultDecoder
 {
     private const int BatchSize = ResultBatch.DefaultRows;
 
-    private readonly string _path;
+    private string _path;
+    private readonly TemporaryFile? _transcoded;
     private readonly ArrayInfo _outputs;
     private readonly ArrayInfo? _inputs;
     private readonly ArrayInfo? _logprobs;
     private readonly ArrayInfo[] _extras;
 
-    private JsonResultDecoder(string path, ArrayInfo outputs, ArrayInfo? inputs, ArrayInfo? logprobs, ArrayInfo[] extras)
+    private JsonResultDecoder(string path, TemporaryFile? transcoded, ArrayInfo outputs, ArrayInfo? inputs, ArrayInfo? logprobs, ArrayInfo[] extras)
     {
         _path = path;
+        _transcoded = transcoded;
         _outputs = outputs;
         _inputs = inputs;
         _logprobs = logprobs;
@@ -37,22 +39,63 @@ public sealed class JsonResultDecoder : IResultDecoder
 
     public long RowCount => _outputs.Count;
 
+    /// <summary>The outputs column's name when it names a job (not <c>outputs</c> or <c>inference_result</c>).</summary>
+    public string? OutputColumnJobId => OutputColumn.JobIdOf(_outputs.Name);
+
     /// <summary>Validates the file and returns a decoder positioned before the first row.</summary>
-    public static JsonResultDecoder Open(string path, CancellationToken cancellationToken)
+    public static JsonResultDecoder Open(string path, CancellationToken cancellationToken) =>
+        Open(path, Array.Empty<string>(), cancellationToken);
+
+    /// <summary>
+    /// Validates the file and returns a decoder positioned before the first row. The outputs array is chosen by
+    /// <see cref="OutputColumn.Choose"/> (<paramref name="outputColumnNames"/> first, then <c>outputs</c>...).
+    /// A UTF-16 file (with its byte order mark, as Windows PowerShell writes) is read through a UTF-8 copy.
+    /// </summary>
+    public static JsonResultDecoder Open(string path, IReadOnlyList<string> outputColumnNames, CancellationToken cancellationToken)
+    {
+        TemporaryFile? transcoded = Utf16.Transcode(path, cancellationToken);
+        try
+        {
+            string source = transcoded?.Path ?? path;
+            var scan = new Scanner(cancellationToken);
+            using (var reader = new JsonChunkReader(OpenFile(source)))
+            {
+                scan.Run(reader);
+            }
+
+            return scan.Build(source, transcoded, outputColumnNames);
+        }
+        catch
+        {
+            transcoded?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The first pass over a body as it streams (see <see cref="ResultBodyValidator"/>): what opens the complete
+    /// file without reading it again.
+    /// </summary>
+    internal static Func<string, IResultDecoder> ValidateStreaming(Stream body, IReadOnlyList<string> outputColumnNames, CancellationToken cancellationToken)
     {
         var scan = new Scanner(cancellationToken);
-        using (var reader = new JsonChunkReader(OpenFile(path)))
+        using (var reader = new JsonChunkReader(body))
         {
             scan.Run(reader);
         }
 
-        return scan.Build(path);
+        var decoder = scan.Build(string.Empty, null, outputColumnNames);
+        return path =>
+        {
+            decoder._path = path;
+            return decoder;
+        };
     }
 
     public IEnumerable<ResultBatch> ReadBatches(CancellationToken cancellationToken)
     {
-        using var outputs = new Cursor(_path, _outputs);
-        using var inputs = _inputs is null ? null : new Cursor(_path, _inputs);
+        using var outputs = new Cursor(_path, _outputs, numbersAsDoubles: true);
+        using var inputs = _inputs is null ? null : new Cursor(_path, _inputs, numbersAsDoubles: true);
         using var logprobs = _logprobs is null ? null : new Cursor(_path, _logprobs);
         var extras = _extras.Select(e => new Cursor(_path, e)).ToArray();
         try
@@ -65,14 +108,14 @@ public sealed class JsonResultDecoder : IResultDecoder
                 var batch = new ResultBatch(count, extras.Length) { Count = count };
                 for (int i = 0; i < count; i++)
                 {
-                    batch.Outputs[i] = outputs.NextString();
+                    batch.Outputs[i] = outputs.NextValue();
                 }
 
                 if (inputs is not null)
                 {
                     for (int i = 0; i < count; i++)
                     {
-                        batch.Inputs[i] = inputs.NextString();
+                        batch.Inputs[i] = inputs.NextValue();
                     }
                 }
 
@@ -106,28 +149,22 @@ public sealed class JsonResultDecoder : IResultDecoder
         }
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _transcoded?.Dispose();
 
     private static FileStream OpenFile(string path) =>
         new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
 
     private enum ColumnKind
     {
-        Text,
         Number,
         Any,
     }
 
-    private static ColumnKind KindOf(string name) => name switch
-    {
-        "outputs" or "inputs" => ColumnKind.Text,
-        "cumulative_logprobs" => ColumnKind.Number,
-        _ => ColumnKind.Any,
-    };
+    private static ColumnKind KindOf(string name) => name == OutputColumn.Logprobs ? ColumnKind.Number : ColumnKind.Any;
 
-    private sealed record ArrayInfo(string Name, long Offset, long Count);
+    /// <param name="IsText">Every value is a string or null.</param>
+    /// <param name="HasFraction">Some number is not whole: the column's numbers are all [double], as in CSV.</param>
+    private sealed record ArrayInfo(string Name, long Offset, long Count, bool IsText, bool HasFraction);
 
     /// <summary>First pass: validates everything and finds the arrays.</summary>
     private sealed class Scanner
@@ -162,30 +199,37 @@ public sealed class JsonResultDecoder : IResultDecoder
             }
         }
 
-        public JsonResultDecoder Build(string path)
+        public JsonResultDecoder Build(string path, TemporaryFile? transcoded, IReadOnlyList<string> outputColumnNames)
         {
-            var arrays = _wrappedArrays.Any(a => a.Name == "outputs") ? _wrappedArrays : _topArrays;
-            var outputs = arrays.FirstOrDefault(a => a.Name == "outputs");
-            if (outputs is null)
+            var arrays = _wrappedArrays.Count > 0 ? _wrappedArrays : _topArrays;
+            var names = arrays.Select(a => a.Name).ToArray();
+            int chosen = OutputColumn.Choose(names, i => arrays[i].IsText, outputColumnNames);
+            if (chosen < 0)
             {
-                throw new ResultDecodeException(_serverMessage is not null
-                    ? $"The server sent a message instead of results: {_serverMessage}"
-                    : "The JSON results hold no 'outputs' array.");
+                if (_serverMessage is not null)
+                {
+                    throw new ResultDecodeException($"The server sent a message instead of results: {_serverMessage}");
+                }
+
+                throw new ResultDecodeException(
+                    $"The JSON results hold no 'outputs' array{(names.Length == 0 ? string.Empty : $" (arrays: {string.Join(", ", names.Select(n => $"'{n}'"))})")}. "
+                    + "Pass -JobId when the outputs array is named after the job.");
             }
 
+            var outputs = arrays[chosen];
             foreach (var array in arrays)
             {
                 if (array.Count != outputs.Count)
                 {
                     throw new ResultDecodeException(
-                        $"The JSON result arrays differ in length: 'outputs' has {outputs.Count} elements but '{array.Name}' has {array.Count}.");
+                        $"The JSON result arrays differ in length: '{outputs.Name}' has {outputs.Count} elements but '{array.Name}' has {array.Count}.");
                 }
             }
 
-            var inputs = arrays.FirstOrDefault(a => a.Name == "inputs");
-            var logprobs = arrays.FirstOrDefault(a => a.Name == "cumulative_logprobs");
-            var extras = arrays.Where(a => a.Name is not ("outputs" or "inputs" or "cumulative_logprobs")).ToArray();
-            return new JsonResultDecoder(path, outputs, inputs, logprobs, extras);
+            var inputs = arrays.FirstOrDefault(a => a.Name == OutputColumn.Inputs && a != outputs);
+            var logprobs = arrays.FirstOrDefault(a => a.Name == OutputColumn.Logprobs && a != outputs);
+            var extras = arrays.Where(a => a != outputs && a != inputs && a != logprobs).ToArray();
+            return new JsonResultDecoder(path, transcoded, outputs, inputs, logprobs, extras);
         }
 
         private void ScanObject(JsonChunkReader reader, List<ArrayInfo> arrays, bool allowWrapper)
@@ -202,17 +246,24 @@ public sealed class JsonResultDecoder : IResultDecoder
                 Next(reader, JsonTokenText.Materialize);
                 switch (_token.Type)
                 {
-                    case JsonTokenType.StartArray:
+                    case JsonTokenType.StartArray when !(allowWrapper && name == "results"):
                         if (arrays.Any(a => a.Name == name))
                         {
                             throw new ResultDecodeException($"The JSON results hold the array '{name}' twice.");
                         }
 
-                        long offset = _token.Offset;
-                        long count = ScanArray(reader, name);
-                        arrays.Add(new ArrayInfo(name, offset, count));
+                        arrays.Add(ScanArray(reader, name, _token.Offset));
                         break;
-                    case JsonTokenType.StartObject when allowWrapper && name == "results":
+                    case JsonTokenType.StartArray:
+                        // {"results": [...]}: a bare list of outputs, as the job-results answer may be.
+                        if (_wrappedArrays.Count > 0)
+                        {
+                            throw new ResultDecodeException("The JSON results hold 'results' twice.");
+                        }
+
+                        _wrappedArrays.Add(ScanArray(reader, OutputColumn.Outputs, _token.Offset));
+                        break;
+                    case JsonTokenType.StartObject when allowWrapper && name == "results" && _wrappedArrays.Count == 0:
                         ScanObject(reader, _wrappedArrays, allowWrapper: false);
                         break;
                     case JsonTokenType.StartObject:
@@ -225,10 +276,12 @@ public sealed class JsonResultDecoder : IResultDecoder
             }
         }
 
-        private long ScanArray(JsonChunkReader reader, string name)
+        private ArrayInfo ScanArray(JsonChunkReader reader, string name, long offset)
         {
             ColumnKind kind = KindOf(name);
             long count = 0;
+            bool isText = true;
+            bool hasFraction = false;
             while (true)
             {
                 if ((count & 0xFFF) == 0)
@@ -240,26 +293,32 @@ public sealed class JsonResultDecoder : IResultDecoder
                 switch (_token.Type)
                 {
                     case JsonTokenType.EndArray:
-                        return count;
+                        return new ArrayInfo(name, offset, count, isText, hasFraction);
                     case JsonTokenType.Null:
                         break;
-                    case JsonTokenType.String when kind is ColumnKind.Text or ColumnKind.Any:
+                    case JsonTokenType.String when kind is ColumnKind.Any:
                         break;
-                    case JsonTokenType.Number when kind is ColumnKind.Number or ColumnKind.Any:
+                    case JsonTokenType.Number when kind is ColumnKind.Number:
                         if (!_token.NumberFitsDouble)
                         {
                             throw new ResultDecodeException($"'{name}'[{count}] is a number out of range, at byte {_token.Offset}.");
                         }
 
                         break;
+                    case JsonTokenType.Number:
+                        isText = false;
+                        hasFraction |= !_token.IsInteger && !_token.IsWholeSyntax;
+                        break;
                     case JsonTokenType.True or JsonTokenType.False when kind is ColumnKind.Any:
+                        isText = false;
                         break;
                     case JsonTokenType.StartObject or JsonTokenType.StartArray when kind is ColumnKind.Any:
+                        isText = false;
                         SkipContainer(reader);
                         break;
                     default:
                         throw new ResultDecodeException(
-                            $"'{name}'[{count}] is {Describe(_token.Type)}, but {(kind == ColumnKind.Text ? "a string" : "a number")} or null was expected (byte {_token.Offset}).");
+                            $"'{name}'[{count}] is {Describe(_token.Type)}, but a number or null was expected (byte {_token.Offset}).");
                 }
 
                 count++;
@@ -309,18 +368,17 @@ public sealed class JsonResultDecoder : IResultDecoder
     private sealed class Cursor : IDisposable
     {
         private readonly JsonChunkReader _reader;
+        private readonly bool _numbersAsDoubles;
+        private readonly bool _hasFraction;
         private JsonToken _token;
 
-        public Cursor(string path, ArrayInfo array)
+        /// <param name="numbersAsDoubles">An array of numbers is a [double[]] (an embedding in the outputs).</param>
+        public Cursor(string path, ArrayInfo array, bool numbersAsDoubles = false)
         {
             _reader = new JsonChunkReader(OpenFile(path), array.Offset);
             _reader.Read(ref _token, JsonTokenText.ValidateOnly); // the '['
-        }
-
-        public string? NextString()
-        {
-            _reader.Read(ref _token, JsonTokenText.Materialize);
-            return _token.Type == JsonTokenType.Null ? null : _token.Text;
+            _numbersAsDoubles = numbersAsDoubles;
+            _hasFraction = array.HasFraction;
         }
 
         public double? NextDouble()
@@ -334,75 +392,175 @@ public sealed class JsonResultDecoder : IResultDecoder
             _reader.Read(ref _token, JsonTokenText.Materialize);
             switch (_token.Type)
             {
-                case JsonTokenType.Null:
-                    return null;
                 case JsonTokenType.String:
                     return _token.Text;
-                case JsonTokenType.Number:
-                    return _token.IsInteger ? (object)_token.Integer : _token.Number;
-                case JsonTokenType.True:
-                    return true;
-                case JsonTokenType.False:
-                    return false;
+                case JsonTokenType.Number when _hasFraction:
+                    // The column's numbers are not all whole: every one is a [double], as CSV gives them.
+                    return _token.NumberFitsDouble ? _token.Number : _token.Value;
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    return ReadContainer();
                 default:
-                    return ReadContainerText();
+                    return Scalar();
             }
         }
 
-        private string ReadContainerText()
+        private object? Scalar() => _token.Type switch
         {
-            // A nested object or array in an extra column: kept as its compact JSON text.
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-            using (var writer = new Utf8JsonWriter(buffer))
+            JsonTokenType.String => _token.Text,
+            JsonTokenType.Number => _token.IsInteger ? _token.Integer : _token.Value ?? _token.Number,
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            _ => null,
+        };
+
+        /// <summary>
+        /// A nested array or object: object[] and an ordered dictionary, built without recursion however deep it
+        /// nests.
+        /// </summary>
+        private object? ReadContainer()
+        {
+            var stack = new Stack<Container>();
+            stack.Push(new Container(_token.Type == JsonTokenType.StartObject));
+            while (true)
             {
-                WriteToken(writer);
-                int depth = 1;
-                while (depth > 0)
+                _reader.Read(ref _token, JsonTokenText.Materialize);
+                switch (_token.Type)
                 {
-                    _reader.Read(ref _token, JsonTokenText.Materialize);
-                    if (_token.Type is JsonTokenType.StartObject or JsonTokenType.StartArray)
-                    {
-                        depth++;
-                    }
-                    else if (_token.Type is JsonTokenType.EndObject or JsonTokenType.EndArray)
-                    {
-                        depth--;
-                    }
+                    case JsonTokenType.PropertyName:
+                        stack.Peek().PendingName = _token.Text;
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        stack.Push(new Container(_token.Type == JsonTokenType.StartObject));
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        var done = stack.Pop();
+                        if (stack.Count == 0)
+                        {
+                            return done.Result(_numbersAsDoubles);
+                        }
 
-                    WriteToken(writer);
+                        stack.Peek().Add(done.Result(numbersAsDoubles: false));
+                        break;
+                    default:
+                        stack.Peek().Add(Scalar());
+                        break;
                 }
-            }
-
-            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-        }
-
-        private void WriteToken(Utf8JsonWriter writer)
-        {
-            switch (_token.Type)
-            {
-                case JsonTokenType.StartObject: writer.WriteStartObject(); break;
-                case JsonTokenType.EndObject: writer.WriteEndObject(); break;
-                case JsonTokenType.StartArray: writer.WriteStartArray(); break;
-                case JsonTokenType.EndArray: writer.WriteEndArray(); break;
-                case JsonTokenType.PropertyName: writer.WritePropertyName(_token.Text!); break;
-                case JsonTokenType.String: writer.WriteStringValue(_token.Text); break;
-                case JsonTokenType.Number:
-                    if (_token.IsInteger)
-                    {
-                        writer.WriteNumberValue(_token.Integer);
-                    }
-                    else
-                    {
-                        writer.WriteNumberValue(_token.Number);
-                    }
-
-                    break;
-                case JsonTokenType.True: writer.WriteBooleanValue(true); break;
-                case JsonTokenType.False: writer.WriteBooleanValue(false); break;
-                case JsonTokenType.Null: writer.WriteNullValue(); break;
             }
         }
 
         public void Dispose() => _reader.Dispose();
+    }
+
+    /// <summary>
+    /// An array or object being built from its tokens. An object becomes an ordered dictionary with its keys exactly
+    /// as written (an empty key, keys differing only in case: none is lost); a repeated key keeps its last value.
+    /// </summary>
+    private sealed class Container
+    {
+        private readonly List<object?>? _items;
+        private readonly System.Collections.Specialized.OrderedDictionary? _object;
+
+        public Container(bool isObject)
+        {
+            if (isObject)
+            {
+                _object = new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal);
+            }
+            else
+            {
+                _items = new List<object?>();
+            }
+        }
+
+        public string? PendingName { get; set; }
+
+        public void Add(object? value)
+        {
+            if (_items is not null)
+            {
+                _items.Add(value);
+                return;
+            }
+
+            _object![PendingName!] = value;
+        }
+
+        public object? Result(bool numbersAsDoubles)
+        {
+            if (_items is null)
+            {
+                return _object;
+            }
+
+            if (numbersAsDoubles && _items.Count > 0 && _items.TrueForAll(v => v is long or double or System.Numerics.BigInteger))
+            {
+                var numbers = new double[_items.Count];
+                for (int i = 0; i < numbers.Length; i++)
+                {
+                    numbers[i] = _items[i] switch
+                    {
+                        long l => l,
+                        double d => d,
+                        var b => (double)(System.Numerics.BigInteger)b!,
+                    };
+                }
+
+                return numbers;
+            }
+
+            return _items.ToArray();
+        }
+    }
+
+    /// <summary>Reads a UTF-16 JSON file (what Windows PowerShell's Out-File writes) through a UTF-8 copy.</summary>
+    private static class Utf16
+    {
+        public static TemporaryFile? Transcode(string path, CancellationToken cancellationToken)
+        {
+            System.Text.Encoding? encoding;
+            using (var probe = File.OpenRead(path))
+            {
+                Span<byte> bom = stackalloc byte[2];
+                int read = probe.ReadAtLeast(bom, 2, throwOnEndOfStream: false);
+                encoding = read < 2 ? null
+                    : bom[0] == 0xFF && bom[1] == 0xFE ? System.Text.Encoding.Unicode
+                    : bom[0] == 0xFE && bom[1] == 0xFF ? System.Text.Encoding.BigEndianUnicode
+                    : null;
+            }
+
+            if (encoding is null)
+            {
+                return null;
+            }
+
+            var copy = new TemporaryFile();
+            try
+            {
+                var strict = (System.Text.Encoding)encoding.Clone();
+                strict.DecoderFallback = System.Text.DecoderFallback.ExceptionFallback;
+                using var source = new StreamReader(path, strict, detectEncodingFromByteOrderMarks: true);
+                using var target = new FileStream(copy.Path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024);
+                using var writer = new StreamWriter(target, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true), 64 * 1024);
+                char[] buffer = new char[32 * 1024];
+                int n;
+                while ((n = source.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    writer.Write(buffer, 0, n);
+                }
+
+                return copy;
+            }
+            catch (Exception ex) when (ex is System.Text.DecoderFallbackException or System.Text.EncoderFallbackException)
+            {
+                copy.Dispose();
+                throw new ResultDecodeException("The JSON file starts with a UTF-16 byte order mark but holds bytes that are not valid UTF-16.", ex);
+            }
+            catch
+            {
+                copy.Dispose();
+                throw;
+            }
+        }
     }
 }

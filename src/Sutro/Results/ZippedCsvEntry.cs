@@ -14,12 +14,20 @@ internal sealed class ZippedCsvEntry : IDisposable
 {
     private readonly ZipArchive _archive;
 
-    private ZippedCsvEntry(ZipArchive archive, string name, Stream content)
+    private ZippedCsvEntry(ZipArchive archive, ZipArchiveEntry entry, Stream content)
     {
         _archive = archive;
-        Name = name;
+        Name = entry.FullName;
+        Crc32 = entry.Crc32;
+        Length = entry.Length;
         Content = content;
     }
+
+    /// <summary>The CRC-32 the archive's directory gives for the entry.</summary>
+    public uint Crc32 { get; }
+
+    /// <summary>The inflated size the archive's directory gives for the entry.</summary>
+    public long Length { get; }
 
     /// <summary>The entry's name inside the archive, e.g. <c>job_12345.csv</c>.</summary>
     public string Name { get; }
@@ -53,7 +61,7 @@ internal sealed class ZippedCsvEntry : IDisposable
 
             var entry = entries[0];
             var content = new CheckedZipEntryStream(entry.Open(), entry.Crc32, entry.Length, Math.Min(entry.CompressedLength, file.Length));
-            return new ZippedCsvEntry(archive, entry.FullName, content);
+            return new ZippedCsvEntry(archive, entry, content);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException)
         {

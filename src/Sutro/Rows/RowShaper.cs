@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Text.Json;
 using Sutro.Results;
@@ -17,8 +18,7 @@ internal sealed class RowShaper
     public const string ClashPrefix = "Output_";
 
     private const int MaxWarnings = 10;
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64 };
-    private static readonly string[] StandardNames = { "JobId", "Index", "Input", "Output", "CumulativeLogprob", "Reasoning" };
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = JsonToPowerShell.MaxDepth };
 
     private readonly string? _jobId;
     private readonly ResultSchema _schema;
@@ -26,7 +26,8 @@ internal sealed class RowShaper
     private readonly bool _expand;
     private readonly Action<string> _warn;
     private readonly string _subject;
-    private readonly HashSet<string> _taken = new(StringComparer.OrdinalIgnoreCase);
+    private readonly string[] _taken;
+    private readonly IReadOnlyList<string> _extraNames;
     private long _notExpandable;
 
     /// <param name="subject">What warnings name as the rows' source (default: "Job &lt;id&gt;"), e.g. a file name.</param>
@@ -38,8 +39,15 @@ internal sealed class RowShaper
         _raw = raw;
         _expand = expand && !raw;
         _warn = warn;
-        _taken.UnionWith(StandardNames);
-        _taken.UnionWith(schema.ExtraColumns);
+        _extraNames = schema.PropertyNames;
+        _taken = [.. PropertyNames.Standard, .. schema.PropertyNames];
+        if (schema.Renamed.Count > 0)
+        {
+            var shown = schema.Renamed.Select(r => r.Column.Length == 0
+                ? $"an unnamed column is shown as '{r.Property}'"
+                : $"the column '{r.Column}' is shown as '{r.Property}'");
+            warn($"{_subject}: {string.Join("; ", shown)} (a row's own properties keep their names and values).");
+        }
     }
 
     public object Shape(ResultBatch batch, int i, long index)
@@ -61,7 +69,7 @@ internal sealed class RowShaper
         }
 
         var shaped = Wrap(row);
-        var extras = _schema.ExtraColumns;
+        var extras = _extraNames;
         for (int c = 0; c < extras.Count; c++)
         {
             shaped.Properties.Add(new PSNoteProperty(extras[c], batch.Extras[c][i]));
@@ -82,7 +90,7 @@ internal sealed class RowShaper
         {
             document = JsonDocument.Parse(output!, ParseOptions);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
             if (_expand)
             {
@@ -164,7 +172,7 @@ internal sealed class RowShaper
                     return;
                 }
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
             {
                 NotExpandable(index, Unreadable);
                 return;
@@ -176,27 +184,35 @@ internal sealed class RowShaper
 
     private void AddFields(PSObject shaped, JsonElement fields)
     {
+        // One rule for every name on the row (see PropertyNames): a field named like a property already on the row
+        // is prefixed once, then numbered; an unnamed field becomes Column1...
+        var names = new PropertyNames(ClashPrefix, _taken);
+        var assigned = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var field in fields.EnumerateObject())
         {
-            string name = field.Name;
-            while (_taken.Contains(name) || shaped.Properties[name] is not null)
+            object? value = JsonToPowerShell.Convert(field.Value);
+            if (assigned.TryGetValue(field.Name, out string? repeated))
             {
-                name = ClashPrefix + name;
+                // A repeated key keeps its last value, as ConvertFrom-Json does.
+                shaped.Properties[repeated].Value = value;
+                continue;
             }
 
-            shaped.Properties.Add(new PSNoteProperty(name, JsonToPowerShell.Convert(field.Value)));
+            string name = names.Assign(field.Name);
+            assigned[field.Name] = name;
+            shaped.Properties.Add(new PSNoteProperty(name, value));
         }
     }
 
     private const string NotAnObject = "is not a JSON object";
-    private const string Unreadable = "is not valid JSON, or nests deeper than 64 levels";
+    private static readonly string Unreadable = $"is not valid JSON, or nests deeper than {JsonToPowerShell.MaxDepth} levels";
 
-    private void NotExpandable(long index, string why = NotAnObject)
+    private void NotExpandable(long index, string? why = null)
     {
         _notExpandable++;
         if (_notExpandable <= MaxWarnings)
         {
-            _warn($"{_subject}, row {index}: the output {why}, so -ExpandOutput kept it as text.");
+            _warn($"{_subject}, row {index}: the output {why ?? NotAnObject}, so -ExpandOutput kept it as text.");
         }
     }
 
