@@ -373,6 +373,8 @@ public sealed class ParquetResultDecoder : IResultDecoder
             case string:
             case byte[]:
                 return value;
+            case ReadOnlyMemory<char> text:
+                return text.ToString();
             case IDictionary dictionary:
                 {
                     var ordered = new OrderedDictionary();
