@@ -73,7 +73,7 @@ Describe 'Get-SutroJobResult with a malformed body' {
         @{ Case = 'a ZIP bomb'; Format = 'Csv'; Bytes = { $bombZip }; Message = 'ZIP bomb' }
         @{ Case = 'a truncated parquet'; Format = 'Parquet'; Bytes = { $nastyParquet[0..2000] }; Message = 'Parquet' }
         @{ Case = 'a corrupt footer'; Format = 'Parquet'; Bytes = { $corruptFooter }; Message = 'Parquet' }
-        @{ Case = 'a parquet without an output column'; Format = 'Parquet'; Bytes = { Fixture 'outputs_only.duckdb.zstd.jobcol.parquet' }; Message = "no outputs column" }
+        @{ Case = 'a parquet without an output column'; Format = 'Parquet'; Bytes = { Fixture 'twotext.duckdb.parquet' }; Message = "no outputs column" }
     ) {
         $result = Invoke-BadBody $Format ([byte[]]@(& $Bytes))
         $result.Rows.Count | Should -Be 0

@@ -103,11 +103,16 @@ Describe 'Import-SutroJobResult' {
             $row.JobId | Should -BeExactly 'job_12345'
         }
 
-        It 'a Parquet file whose outputs column names a job it does not name asks for -JobId' {
-            Import-SutroJobResult (Get-FixturePath 'outputs_only.duckdb.zstd.jobcol.parquet') -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        It 'a Parquet file whose only text column is named after a job reads it as the outputs of that job' {
+            $rows = @(Import-SutroJobResult (Get-FixturePath 'outputs_only.duckdb.zstd.jobcol.parquet'))
+            $rows.Count | Should -Be 6
+            $rows[0].JobId | Should -Be 'job_outputs_only'
+        }
+
+        It 'a Parquet file of two text columns, neither the outputs, asks for -JobId' {
+            Import-SutroJobResult (Get-FixturePath 'twotext.duckdb.parquet') -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeLike 'ResultDecodeFailed,*'
-            $err[0].TargetObject | Should -Be (Get-FixturePath 'outputs_only.duckdb.zstd.jobcol.parquet')
-            $err[0].Exception.Message | Should -Match "found 'job_outputs_only'.*-JobId"
+            $err[0].Exception.Message | Should -Match "found 'alpha', 'beta'.*-JobId"
         }
 
         It 'recognises the format from the content: <Fixture> saved as <Name>' -ForEach @(

@@ -27,6 +27,12 @@ public class DecoderFixtureTests
         { "outputs_only.json", "job_outputs_only", "outputs_only.jsonl" },
         { "outputs_only.csv.zip", "job_outputs_only", "outputs_only.jsonl" },
         { "outputs_only.duckdb.zstd.jobcol.parquet", "job_outputs_only", "outputs_only.jsonl" },
+        { "pages.duckdb.v2.snappy.parquet", "job_pages", "pages.jsonl" },
+        { "pages.duckdb.v1.gzip.parquet", "job_pages", "pages.jsonl" },
+        { "pages.duckdb.v1.lz4.parquet", "job_pages", "pages.jsonl" },
+        { "pages.duckdb.v1.brotli.parquet", "job_pages", "pages.jsonl" },
+        { "pages.polars.zstd.parquet", "job_pages", "pages.jsonl" },
+        { "pages.polars.snappy.parquet", "job_pages", "pages.jsonl" },
     };
 
     [Theory]

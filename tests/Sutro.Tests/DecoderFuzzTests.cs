@@ -36,6 +36,11 @@ public class DecoderFuzzTests : IDisposable
     [InlineData("nasty.polars.zstd.parquet", "job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f")]
     [InlineData("small.polars.zstd.parquet", "job_12345")]
     [InlineData("outputs_only.duckdb.zstd.jobcol.parquet", "job_outputs_only")]
+    [InlineData("pages.duckdb.v2.snappy.parquet", "job_pages")]
+    [InlineData("pages.duckdb.v1.brotli.parquet", "job_pages")]
+    [InlineData("pages.duckdb.v1.lz4.parquet", "job_pages")]
+    [InlineData("pages.polars.snappy.parquet", "job_pages")]
+    [InlineData("flattypes.duckdb.parquet", "job_x")]
     public async Task DamagedFixturesFailOnlyWithTheModulesOwnError(string file, string jobId)
     {
         byte[] original = File.ReadAllBytes(Canonical.FixturePath("valid", file));

@@ -17,7 +17,8 @@ namespace Sutro.Bench.Generator;
 /// <c>Sutro.Bench.Generator --rows N --out DIR --job-id ID [--seed S] [--row-group R]</c> writes, into DIR:
 /// <c>results.json</c> (the JSON body: parallel arrays), <c>results.csv.zip</c> (one <c>ID.csv</c>, the outputs
 /// column named after the job), <c>results.parquet</c> (zstd, row groups of R rows) and
-/// <c>results-one-group.parquet</c> (the same in a single row group). The same seed gives the same bytes.
+/// <c>results-one-group.parquet</c> (the same in a single Snappy row group, one page per column: the page reader's
+/// hardest case) and <c>results-122880.parquet</c> (Snappy, DuckDB's row-group size). The same seed gives the same bytes.
 /// </summary>
 public static class Program
 {
@@ -54,7 +55,8 @@ public static class Program
             Task.Run(() => WriteJson(Path.Combine(output, "results.json"), source, rows)),
             Task.Run(() => WriteZippedCsv(Path.Combine(output, "results.csv.zip"), jobId, source, rows)),
             Task.Run(() => WriteParquetAsync(Path.Combine(output, "results.parquet"), source, rows, rowGroup)),
-            Task.Run(() => WriteParquetAsync(Path.Combine(output, "results-one-group.parquet"), source, rows, checked((int)rows))));
+            Task.Run(() => WriteParquetAsync(Path.Combine(output, "results-one-group.parquet"), source, rows, checked((int)rows), CompressionMethod.Snappy)),
+            Task.Run(() => WriteParquetAsync(Path.Combine(output, "results-122880.parquet"), source, rows, 122_880, CompressionMethod.Snappy)));
         Console.Error.WriteLine($"Generated {rows} rows in {clock.Elapsed.TotalSeconds:0.0} s into {output}");
         return 0;
     }
@@ -104,13 +106,13 @@ public static class Program
         }
     }
 
-    private static async Task WriteParquetAsync(string path, BenchRows source, long rows, int rowGroup)
+    private static async Task WriteParquetAsync(string path, BenchRows source, long rows, int rowGroup, CompressionMethod codec = CompressionMethod.Zstd)
     {
         var inputs = new DataField<string>("inputs", true);
         var outputs = new DataField<string>("outputs", true);
         var logprobs = new DataField<double?>("cumulative_logprobs", true);
         await using var file = Create(path);
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = CompressionLevel.Optimal };
+        var options = new ParquetOptions { CompressionMethod = codec, CompressionLevel = CompressionLevel.Optimal };
         await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(inputs, outputs, logprobs), file, options);
         for (long start = 0; start < rows; start += rowGroup)
         {

@@ -1,0 +1,656 @@
+using System;
+using System.Buffers.Binary;
+using global::Parquet.Meta;
+
+namespace Sutro.Results.Parquet;
+
+/// <summary>
+/// Reads one flat column page by page: a page is inflated (whole, or through a bounded window when it is large),
+/// its definition levels decoded, and its values handed out a batch at a time, so a column chunk is never held
+/// whole. Every count and size in a page header is checked against the row group and the chunk before it is used:
+/// the values of a chunk must account for exactly the rows the footer claims.
+/// </summary>
+internal sealed class ParquetColumnCursor : IDisposable
+{
+    /// <summary>Pages larger than this are read through a window instead of being inflated whole.</summary>
+    private const int WholePageLimit = 8 << 20;
+
+    private readonly ParquetLeaf _leaf;
+    private readonly ChunkInput _input;
+    private readonly PageData _data = new();
+    private byte[] _compressed = Array.Empty<byte>();
+    private byte[] _levels = Array.Empty<byte>();
+    private int[] _scratch = Array.Empty<int>();
+    private int _codec;
+    private long _chunkUncompressed;
+    private long _rowsLeft;
+    private long _rowsClaimed;
+
+    // The dictionary of the current chunk.
+    private ByteValues? _dictBytes;
+    private long[]? _dictLongs;
+    private double[]? _dictDoubles;
+
+    // The current page.
+    private int _pageLeft;
+    private int _levelAt;
+    private bool _hasLevels;
+    private Mode _mode;
+    private int[] _indices = Array.Empty<int>();
+    private int _valueAt;
+    private ByteValues _pageBytes = new();
+    private long[] _pageLongs = Array.Empty<long>();
+    private double[] _pageDoubles = Array.Empty<double>();
+    private int _bitAt;
+
+    private enum Mode
+    {
+        Plain,
+        Dictionary,
+        Longs,
+        Doubles,
+        Bytes,
+    }
+
+    public ParquetColumnCursor(ParquetLeaf leaf, string path)
+    {
+        _leaf = leaf;
+        _input = new ChunkInput(path);
+    }
+
+    public ParquetLeaf Leaf => _leaf;
+
+    /// <summary>Starts a row group's chunk of this column.</summary>
+    public void Start(ColumnChunk chunk, long rows)
+    {
+        ColumnMetaData meta = chunk.MetaData ?? throw new ParquetPageException("a column chunk has no metadata");
+        long start = meta.DictionaryPageOffset is > 0 and var dict && dict < meta.DataPageOffset ? dict : meta.DataPageOffset;
+        if (meta.NumValues != rows)
+        {
+            throw new ParquetPageException($"the column chunk holds {meta.NumValues} values but the footer claims {rows} rows");
+        }
+
+        _input.Reset(start, meta.TotalCompressedSize);
+        _codec = (int)meta.Codec;
+        _chunkUncompressed = Math.Max(meta.TotalUncompressedSize, 0);
+        _rowsLeft = rows;
+        _rowsClaimed = rows;
+        _dictBytes = null;
+        _dictLongs = null;
+        _dictDoubles = null;
+        _pageLeft = 0;
+    }
+
+    /// <summary>Whether the reader can read a chunk: its codec and encodings are ones it knows.</summary>
+    public static bool CanRead(ColumnChunk chunk)
+    {
+        ColumnMetaData? meta = chunk.MetaData;
+        if (meta is null || !PageCodecs.Supports((int)meta.Codec) || chunk.FilePath is not null)
+        {
+            return false;
+        }
+
+        foreach (var encoding in meta.Encodings)
+        {
+            if ((int)encoding is ParquetEncodings.BitPacked or 1 or > ParquetEncodings.ByteStreamSplit)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The next <paramref name="count"/> rows' values; a failure says how many were read before it.</summary>
+    public void Read(int count, object?[] target)
+    {
+        int i = 0;
+        try
+        {
+            for (; i < count; i++)
+            {
+                if (_pageLeft == 0)
+                {
+                    NextDataPage();
+                }
+
+                _pageLeft--;
+                if (_hasLevels && _levels[_levelAt++] == 0)
+                {
+                    target[i] = null;
+                    continue;
+                }
+
+                target[i] = NextValue();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new ParquetRowFailure(i, ex);
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> rows of a FLOAT or DOUBLE column.</summary>
+    public void ReadDoubles(int count, double?[] target)
+    {
+        int i = 0;
+        try
+        {
+            for (; i < count; i++)
+            {
+                if (_pageLeft == 0)
+                {
+                    NextDataPage();
+                }
+
+                _pageLeft--;
+                if (_hasLevels && _levels[_levelAt++] == 0)
+                {
+                    target[i] = null;
+                    continue;
+                }
+
+                target[i] = NextDouble();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new ParquetRowFailure(i, ex);
+        }
+    }
+
+    /// <summary>After a row group's rows: the chunk must hold no further values.</summary>
+    public void Finish()
+    {
+        if (_pageLeft != 0)
+        {
+            throw new ParquetPageException($"the column chunk holds more values than the {_rowsClaimed} rows the footer claims");
+        }
+
+        _data.Finish();
+        while (_input.Remaining > 0)
+        {
+            PageHeaderInfo header = _input.ReadPageHeader();
+            if (header.Type is PageHeaderInfo.DataPage or PageHeaderInfo.DataPageV2 && header.NumValues > 0)
+            {
+                throw new ParquetPageException($"the column chunk holds more values than the {_rowsClaimed} rows the footer claims");
+            }
+
+            _input.Skip(header.CompressedSize);
+        }
+    }
+
+    private object NextValue()
+    {
+        switch (_mode)
+        {
+            case Mode.Plain:
+                return _leaf.Physical switch
+                {
+                    ParquetLeaf.ByteArray => _leaf.FromBytes(_data.ReadBytes(Length(_data.ReadInt32()))),
+                    ParquetLeaf.FixedLenByteArray => _leaf.FromBytes(_data.ReadBytes(_leaf.TypeLength)),
+                    ParquetLeaf.Int96 => _leaf.FromBytes(_data.ReadBytes(12)),
+                    ParquetLeaf.Int32 => _leaf.FromInt64(_data.ReadInt32()),
+                    ParquetLeaf.Int64 => _leaf.FromInt64(_data.ReadInt64()),
+                    ParquetLeaf.Boolean => _leaf.FromInt64(NextBit()),
+                    _ => NextDouble(),
+                };
+            case Mode.Dictionary:
+                {
+                    int index = _indices[_valueAt++];
+                    if (_dictBytes is not null)
+                    {
+                        return _leaf.FromBytes(_dictBytes[index]);
+                    }
+
+                    return _dictDoubles is not null ? _dictDoubles[index] : _leaf.FromInt64(_dictLongs![index]);
+                }
+
+            case Mode.Longs:
+                return _leaf.FromInt64(_pageLongs[_valueAt++]);
+            case Mode.Doubles:
+                return _pageDoubles[_valueAt++];
+            default:
+                return _leaf.FromBytes(_pageBytes[_valueAt++]);
+        }
+    }
+
+    private double NextDouble()
+    {
+        switch (_mode)
+        {
+            case Mode.Plain:
+                if (_leaf.Physical == ParquetLeaf.Double)
+                {
+                    return BitConverter.Int64BitsToDouble(_data.ReadInt64());
+                }
+
+                if (_leaf.Physical == ParquetLeaf.Float)
+                {
+                    return BitConverter.Int32BitsToSingle(_data.ReadInt32());
+                }
+
+                break;
+            case Mode.Dictionary when _dictDoubles is not null:
+                return _dictDoubles[_indices[_valueAt++]];
+            case Mode.Doubles:
+                return _pageDoubles[_valueAt++];
+        }
+
+        throw new ParquetPageException("a number column holds values of another type");
+    }
+
+    private long NextBit()
+    {
+        if (_bitAt == 0)
+        {
+            _data.Ensure(1);
+        }
+
+        long bit = (_data.Buffer[_data.Position] >> _bitAt) & 1;
+        if (++_bitAt == 8)
+        {
+            _bitAt = 0;
+            _data.Advance(1);
+        }
+
+        return bit;
+    }
+
+    private int Length(int length) =>
+        length < 0 ? throw new ParquetPageException($"a value declares a negative length ({length})") : length;
+
+    private void NextDataPage()
+    {
+        if (_bitAt != 0)
+        {
+            _bitAt = 0;
+            _data.Advance(1);
+        }
+
+        _data.Finish();
+        while (true)
+        {
+            if (_input.Remaining <= 0)
+            {
+                throw new ParquetPageException($"the column chunk ends after {_rowsClaimed - _rowsLeft} values but the footer claims {_rowsClaimed} rows");
+            }
+
+            PageHeaderInfo header = _input.ReadPageHeader();
+            if (header.UncompressedSize > _chunkUncompressed && header.UncompressedSize > header.CompressedSize)
+            {
+                throw new ParquetPageException($"a page declares {header.UncompressedSize} bytes inflated, more than its whole column chunk ({_chunkUncompressed})");
+            }
+
+            switch (header.Type)
+            {
+                case PageHeaderInfo.DictionaryPage:
+                    ReadDictionary(header);
+                    continue;
+                case PageHeaderInfo.DataPage:
+                case PageHeaderInfo.DataPageV2:
+                    if (StartDataPage(header))
+                    {
+                        return;
+                    }
+
+                    continue;
+                case PageHeaderInfo.IndexPage:
+                    _input.Skip(header.CompressedSize);
+                    continue;
+                default:
+                    throw new ParquetPageException($"a page has the unknown page type {header.Type}");
+            }
+        }
+    }
+
+    /// <summary>Opens a page's body: whole when small, else through an inflating window.</summary>
+    private void OpenBody(PageHeaderInfo header, int codec, long compressed, long inflated, PageBodyStream body)
+    {
+        if (inflated > int.MaxValue - 64 || compressed > int.MaxValue - 64)
+        {
+            throw new ParquetPageException("a page declares a size over 2 GB");
+        }
+
+        if (codec == PageCodecs.Uncompressed && compressed != inflated)
+        {
+            throw new ParquetPageException($"an uncompressed page holds {compressed} bytes but declares {inflated}");
+        }
+
+        if (inflated <= WholePageLimit || codec == PageCodecs.Lz4Raw)
+        {
+            if (codec == PageCodecs.Uncompressed)
+            {
+                byte[] target = _data.Rent((int)inflated);
+                body.ReadExactly(target, 0, (int)compressed);
+            }
+            else
+            {
+                if (_compressed.Length < compressed)
+                {
+                    _compressed = new byte[Math.Max((int)compressed, Math.Min(_compressed.Length * 2, WholePageLimit * 2))];
+                }
+
+                body.ReadExactly(_compressed, 0, (int)compressed);
+                byte[] target = _data.Rent((int)inflated);
+                Inflate(codec, (int)compressed, target.AsSpan(0, (int)inflated));
+            }
+
+            _data.SetWhole((int)inflated);
+        }
+        else
+        {
+            _data.SetStream(PageCodecs.Open(codec, body), inflated);
+        }
+    }
+
+    private void Inflate(int codec, int compressed, Span<byte> target)
+    {
+        try
+        {
+            PageCodecs.DecompressWhole(codec, _compressed, compressed, target);
+        }
+        catch (Exception ex) when (ex is not ParquetPageException)
+        {
+            throw new ParquetPageException($"a page's compressed bytes are damaged ({ex.Message})", ex);
+        }
+    }
+
+    private void ReadDictionary(PageHeaderInfo header)
+    {
+        if (_dictBytes is not null || _dictLongs is not null || _dictDoubles is not null)
+        {
+            throw new ParquetPageException("a column chunk has a second dictionary page");
+        }
+
+        if (header.NumValues < 0 || header.Encoding is not (ParquetEncodings.Plain or ParquetEncodings.PlainDictionary))
+        {
+            throw new ParquetPageException($"a dictionary page has {header.NumValues} values in encoding {header.Encoding}");
+        }
+
+        var body = new PageBodyStream(_input, header.CompressedSize, header.Crc);
+        OpenBody(header, _codec, header.CompressedSize, header.UncompressedSize, body);
+        int count = header.NumValues;
+        int minimum = _leaf.Physical switch
+        {
+            ParquetLeaf.ByteArray => 4,
+            ParquetLeaf.FixedLenByteArray => _leaf.TypeLength,
+            ParquetLeaf.Int96 => 12,
+            ParquetLeaf.Int32 or ParquetLeaf.Float => 4,
+            ParquetLeaf.Boolean => throw new ParquetPageException("a boolean column has a dictionary page"),
+            _ => 8,
+        };
+        if ((long)count * minimum > header.UncompressedSize)
+        {
+            throw new ParquetPageException($"a dictionary page claims {count} values in {header.UncompressedSize} bytes");
+        }
+
+        switch (_leaf.Physical)
+        {
+            case ParquetLeaf.ByteArray:
+            case ParquetLeaf.FixedLenByteArray:
+            case ParquetLeaf.Int96:
+                _dictBytes = new ByteValues();
+                for (int i = 0; i < count; i++)
+                {
+                    int length = _leaf.Physical == ParquetLeaf.ByteArray ? Length(_data.ReadInt32()) : minimum;
+                    _dictBytes.Add(_data.ReadBytes(length));
+                }
+
+                break;
+            case ParquetLeaf.Float:
+            case ParquetLeaf.Double:
+                _dictDoubles = new double[count];
+                for (int i = 0; i < count; i++)
+                {
+                    _dictDoubles[i] = _leaf.Physical == ParquetLeaf.Double
+                        ? BitConverter.Int64BitsToDouble(_data.ReadInt64())
+                        : BitConverter.Int32BitsToSingle(_data.ReadInt32());
+                }
+
+                break;
+            default:
+                _dictLongs = new long[count];
+                for (int i = 0; i < count; i++)
+                {
+                    _dictLongs[i] = _leaf.Physical == ParquetLeaf.Int64 ? _data.ReadInt64() : _data.ReadInt32();
+                }
+
+                break;
+        }
+
+        _data.Finish();
+    }
+
+    /// <summary>Opens a data page; false for a page of no values.</summary>
+    private bool StartDataPage(PageHeaderInfo header)
+    {
+        bool v2 = header.Type == PageHeaderInfo.DataPageV2;
+        int values = header.NumValues;
+        if (values < 0 || values > _rowsLeft)
+        {
+            throw new ParquetPageException($"a page claims {values} values where {_rowsLeft} of the footer's {_rowsClaimed} rows remain");
+        }
+
+        if (v2 && (header.NumRows != values || header.RepetitionBytes != 0 || header.DefinitionBytes < 0
+            || header.NumNulls < 0 || header.NumNulls > values))
+        {
+            throw new ParquetPageException("a version 2 page's row, null or level counts do not fit a flat column");
+        }
+
+        var body = new PageBodyStream(_input, header.CompressedSize, header.Crc);
+        _hasLevels = _leaf.Optional;
+        if (_levels.Length < values)
+        {
+            _levels = new byte[Math.Max(values, Math.Min(_levels.Length * 2, 1 << 20))];
+        }
+
+        int present = values;
+        if (v2)
+        {
+            if (header.DefinitionBytes > header.CompressedSize || header.DefinitionBytes > header.UncompressedSize)
+            {
+                throw new ParquetPageException("a page's definition levels declare more bytes than the page");
+            }
+
+            byte[] levelBytes = new byte[header.DefinitionBytes];
+            body.ReadExactly(levelBytes);
+            if (_hasLevels)
+            {
+                present = DecodeLevels(levelBytes, values);
+            }
+
+            int codec = header.IsCompressed ? _codec : PageCodecs.Uncompressed;
+            OpenBody(header, codec, header.CompressedSize - header.DefinitionBytes, header.UncompressedSize - header.DefinitionBytes, body);
+        }
+        else
+        {
+            OpenBody(header, _codec, header.CompressedSize, header.UncompressedSize, body);
+            if (_hasLevels)
+            {
+                if (header.DefinitionEncoding != ParquetEncodings.Rle)
+                {
+                    throw new ParquetPageException($"a page's definition levels use encoding {header.DefinitionEncoding}");
+                }
+
+                int length = _data.ReadInt32();
+                if (length < 0 || length > _data.Left)
+                {
+                    throw new ParquetPageException($"a page's definition levels declare {length} bytes, more than the page holds");
+                }
+
+                present = DecodeLevels(_data.ReadBytes(length), values);
+            }
+        }
+
+        _rowsLeft -= values;
+        _pageLeft = values;
+        _levelAt = 0;
+        _valueAt = 0;
+        _bitAt = 0;
+        PrepareValues(header.Encoding, present);
+        return values > 0;
+    }
+
+    /// <summary>Decodes a page's definition levels (0 or 1); returns how many rows have a value.</summary>
+    private int DecodeLevels(ReadOnlySpan<byte> source, int count)
+    {
+        if (_scratch.Length < count)
+        {
+            _scratch = new int[Math.Max(count, Math.Min(_scratch.Length * 2, 1 << 20))];
+        }
+
+        Span<int> levels = _scratch.AsSpan(0, count);
+        ParquetEncodings.DecodeHybrid(source, 1, levels);
+        int present = 0;
+        for (int i = 0; i < count; i++)
+        {
+            int level = levels[i];
+            if (level > 1)
+            {
+                throw new ParquetPageException($"a page holds definition level {level} in a column whose highest is 1");
+            }
+
+            _levels[i] = (byte)level;
+            present += level;
+        }
+
+        return present;
+    }
+
+    private void PrepareValues(int encoding, int present)
+    {
+        switch (encoding)
+        {
+            case ParquetEncodings.Plain:
+                _mode = Mode.Plain;
+                if (_leaf.Physical != ParquetLeaf.ByteArray && _leaf.Physical != ParquetLeaf.Boolean
+                    && (long)present * FixedWidth() > _data.Left)
+                {
+                    throw new ParquetPageException($"a page claims {present} values but holds {_data.Left} bytes");
+                }
+
+                return;
+            case ParquetEncodings.PlainDictionary:
+            case ParquetEncodings.RleDictionary:
+                {
+                    int entries = _dictBytes?.Count ?? _dictLongs?.Length ?? _dictDoubles?.Length
+                        ?? throw new ParquetPageException("a dictionary-encoded page comes without a dictionary page");
+                    ReadOnlySpan<byte> rest = present == 0 ? default : _data.ReadRest();
+                    if (present > 0 && rest.Length == 0)
+                    {
+                        throw new ParquetPageException("a dictionary-encoded page holds no indices");
+                    }
+
+                    if (_indices.Length < present)
+                    {
+                        _indices = new int[Math.Max(present, Math.Min(_indices.Length * 2, 1 << 20))];
+                    }
+
+                    if (present > 0)
+                    {
+                        ParquetEncodings.DecodeHybrid(rest[1..], rest[0], _indices.AsSpan(0, present));
+                    }
+
+                    for (int i = 0; i < present; i++)
+                    {
+                        if ((uint)_indices[i] >= (uint)entries)
+                        {
+                            throw new ParquetPageException($"a page refers to dictionary entry {_indices[i]} of a dictionary of {entries}");
+                        }
+                    }
+
+                    _mode = Mode.Dictionary;
+                    return;
+                }
+
+            case ParquetEncodings.DeltaBinaryPacked when _leaf.Physical is ParquetLeaf.Int32 or ParquetLeaf.Int64:
+                {
+                    int at = 0;
+                    _pageLongs = ParquetEncodings.DecodeDeltaBinaryPacked(_data.ReadRest(), ref at, present, _leaf.Physical == ParquetLeaf.Int32);
+                    RequireCount(_pageLongs.Length, present);
+                    _mode = Mode.Longs;
+                    return;
+                }
+
+            case ParquetEncodings.DeltaLengthByteArray when _leaf.Physical == ParquetLeaf.ByteArray:
+                ParquetEncodings.DecodeDeltaLength(_data.ReadRest(), present, _pageBytes);
+                _mode = Mode.Bytes;
+                return;
+            case ParquetEncodings.DeltaByteArray when _leaf.Physical is ParquetLeaf.ByteArray or ParquetLeaf.FixedLenByteArray:
+                ParquetEncodings.DecodeDeltaByteArray(_data.ReadRest(), present, _pageBytes);
+                _mode = Mode.Bytes;
+                return;
+            case ParquetEncodings.ByteStreamSplit when _leaf.Physical != ParquetLeaf.ByteArray && _leaf.Physical != ParquetLeaf.Boolean:
+                {
+                    int width = FixedWidth();
+                    byte[] joined = ParquetEncodings.JoinStreams(_data.ReadRest(), present, width);
+                    if (_leaf.Physical is ParquetLeaf.Float or ParquetLeaf.Double)
+                    {
+                        _pageDoubles = new double[present];
+                        for (int i = 0; i < present; i++)
+                        {
+                            _pageDoubles[i] = width == 8
+                                ? BinaryPrimitives.ReadDoubleLittleEndian(joined.AsSpan(i * 8))
+                                : BinaryPrimitives.ReadSingleLittleEndian(joined.AsSpan(i * 4));
+                        }
+
+                        _mode = Mode.Doubles;
+                    }
+                    else if (_leaf.Physical is ParquetLeaf.Int32 or ParquetLeaf.Int64)
+                    {
+                        _pageLongs = new long[present];
+                        for (int i = 0; i < present; i++)
+                        {
+                            _pageLongs[i] = width == 8
+                                ? BinaryPrimitives.ReadInt64LittleEndian(joined.AsSpan(i * 8))
+                                : BinaryPrimitives.ReadInt32LittleEndian(joined.AsSpan(i * 4));
+                        }
+
+                        _mode = Mode.Longs;
+                    }
+                    else
+                    {
+                        _pageBytes.Clear();
+                        for (int i = 0; i < present; i++)
+                        {
+                            _pageBytes.Add(joined.AsSpan(i * width, width));
+                        }
+
+                        _mode = Mode.Bytes;
+                    }
+
+                    return;
+                }
+
+            default:
+                throw new ParquetPageException($"a page uses encoding {encoding}, which this column's type does not allow");
+        }
+    }
+
+    private static void RequireCount(int found, int expected)
+    {
+        if (found != expected)
+        {
+            throw new ParquetPageException($"a page holds {found} values where its levels call for {expected}");
+        }
+    }
+
+    private int FixedWidth() => _leaf.Physical switch
+    {
+        ParquetLeaf.FixedLenByteArray => _leaf.TypeLength,
+        ParquetLeaf.Int96 => 12,
+        ParquetLeaf.Int32 or ParquetLeaf.Float => 4,
+        _ => 8,
+    };
+
+    public void Dispose() => _input.Dispose();
+}
+
+/// <summary>A read that failed after <see cref="Done"/> of the rows asked for.</summary>
+internal sealed class ParquetRowFailure : Exception
+{
+    public ParquetRowFailure(int done, Exception inner) : base(inner.Message, inner) => Done = done;
+
+    public int Done { get; }
+}

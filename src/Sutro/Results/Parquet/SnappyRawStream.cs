@@ -1,0 +1,232 @@
+using System;
+using System.IO;
+
+namespace Sutro.Results.Parquet;
+
+/// <summary>
+/// Inflates a raw Snappy block (the format Parquet pages use, without the framing of the Snappy stream format)
+/// as it is read, keeping only a window of recent output. Snappy writers compress in blocks of 64 KiB, so their
+/// back-references never reach further; this reader keeps 1 MiB and refuses a reference beyond it by name.
+/// Used for pages too large to inflate whole; smaller pages go through Snappier in one call.
+/// </summary>
+internal sealed class SnappyRawStream : Stream
+{
+    private const int Window = 1 << 20;
+    private readonly Stream _source;
+    private readonly byte[] _in = new byte[1 << 16];
+    private readonly byte[] _out = new byte[Window * 2];
+    private int _inPos;
+    private int _inEnd;
+    private int _readPos;
+    private int _writePos;
+    private long _declared = -1;
+    private long _produced;
+    private long _literalLeft;
+
+    public SnappyRawStream(Stream source) => _source = source;
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (buffer.Length == 0)
+        {
+            return 0;
+        }
+
+        if (_readPos == _writePos && !Fill())
+        {
+            return 0;
+        }
+
+        int n = Math.Min(buffer.Length, _writePos - _readPos);
+        _out.AsSpan(_readPos, n).CopyTo(buffer);
+        _readPos += n;
+        return n;
+    }
+
+    /// <summary>Inflates more output; false at the end of the block.</summary>
+    private bool Fill()
+    {
+        if (_declared < 0)
+        {
+            _declared = ReadLength();
+        }
+
+        if (_produced == _declared)
+        {
+            if (_literalLeft != 0 || _inPos < _inEnd || _source.ReadByte() >= 0)
+            {
+                throw Damaged("it holds bytes after its declared length");
+            }
+
+            return false;
+        }
+
+        if (_out.Length - _writePos < 1024)
+        {
+            // Keep the window of recent output for back-references; the caller has read everything before it.
+            int keep = Math.Min(_writePos, Window);
+            Buffer.BlockCopy(_out, _writePos - keep, _out, 0, keep);
+            _writePos = keep;
+            _readPos = keep;
+        }
+
+        int start = _writePos;
+        while (_out.Length - _writePos >= 64 && _produced < _declared)
+        {
+            if (_literalLeft > 0)
+            {
+                CopyLiteral();
+                continue;
+            }
+
+            if (!HaveInput())
+            {
+                throw Damaged("it ends before its declared length");
+            }
+
+            int tag = _in[_inPos++];
+            switch (tag & 3)
+            {
+                case 0:
+                    {
+                        long length = tag >> 2;
+                        if (length >= 60)
+                        {
+                            int bytes = (int)length - 59;
+                            length = 0;
+                            for (int i = 0; i < bytes; i++)
+                            {
+                                length |= (long)NextByte() << (8 * i);
+                            }
+                        }
+
+                        _literalLeft = length + 1;
+                        break;
+                    }
+
+                case 1:
+                    Copy(((tag >> 2) & 7) + 4, ((tag >> 5) << 8) | NextByte());
+                    break;
+                case 2:
+                    Copy((tag >> 2) + 1, NextByte() | (NextByte() << 8));
+                    break;
+                default:
+                    {
+                        long offset = (long)NextByte() | ((long)NextByte() << 8) | ((long)NextByte() << 16) | ((long)NextByte() << 24);
+                        Copy((tag >> 2) + 1, offset);
+                        break;
+                    }
+            }
+        }
+
+        return _writePos > start || Fill();
+    }
+
+    private void CopyLiteral()
+    {
+        if (!HaveInput())
+        {
+            throw Damaged("it ends inside a literal");
+        }
+
+        int n = (int)Math.Min(Math.Min(_literalLeft, _inEnd - _inPos), _out.Length - _writePos);
+        if (_produced + n > _declared)
+        {
+            throw Damaged("it inflates past its declared length");
+        }
+
+        Buffer.BlockCopy(_in, _inPos, _out, _writePos, n);
+        _inPos += n;
+        _writePos += n;
+        _produced += n;
+        _literalLeft -= n;
+    }
+
+    private void Copy(int length, long offset)
+    {
+        if (offset <= 0 || offset > _produced)
+        {
+            throw Damaged("a back-reference points before its start");
+        }
+
+        if (offset > _writePos)
+        {
+            throw Damaged($"a back-reference reaches {offset} bytes back, beyond the {Window} bytes this reader keeps");
+        }
+
+        if (_produced + length > _declared)
+        {
+            throw Damaged("it inflates past its declared length");
+        }
+
+        int from = _writePos - (int)offset;
+        if (offset >= length)
+        {
+            Buffer.BlockCopy(_out, from, _out, _writePos, length);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                _out[_writePos + i] = _out[from + i];
+            }
+        }
+
+        _writePos += length;
+        _produced += length;
+    }
+
+    private long ReadLength()
+    {
+        long result = 0;
+        for (int shift = 0; shift < 35; shift += 7)
+        {
+            int b = NextByte();
+            result |= (long)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0)
+            {
+                return result;
+            }
+        }
+
+        throw Damaged("its length is over-long");
+    }
+
+    private bool HaveInput()
+    {
+        if (_inPos < _inEnd)
+        {
+            return true;
+        }
+
+        _inPos = 0;
+        _inEnd = _source.Read(_in, 0, _in.Length);
+        return _inEnd > 0;
+    }
+
+    private int NextByte() => HaveInput() ? _in[_inPos++] : throw Damaged("it ends inside an element");
+
+    private static ParquetPageException Damaged(string why) => new($"a Snappy page is damaged: {why}");
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

@@ -1,0 +1,234 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Parquet;
+using Parquet.Schema;
+using Sutro.Results;
+using Xunit;
+
+namespace Sutro.Tests;
+
+/// <summary>
+/// Page headers and footers that lie: each fails with ResultDecodeFailed's own words (never a foreign exception, an
+/// allocation of what the header claims, or a row that is not in the file).
+/// </summary>
+public class ParquetHostilePageTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("sutro-parquet-hostile-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>An uncompressed file of one required text column 'outputs'; its data page header starts at byte 4.</summary>
+    private async Task<byte[]> WriteAsync(params string[] values)
+    {
+        string path = Path.Combine(_dir, "source.parquet");
+        var field = new DataField<string>("outputs", false);
+        await using (var file = File.Create(path))
+        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(field), file, new ParquetOptions { CompressionMethod = CompressionMethod.None }))
+        {
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(field, values);
+        }
+
+        return File.ReadAllBytes(path);
+    }
+
+    private (List<string?> Rows, string Error) Fail(byte[] bytes)
+    {
+        string path = Path.Combine(_dir, "case.parquet");
+        File.WriteAllBytes(path, bytes);
+        var rows = new List<string?>();
+        var ex = Assert.Throws<ResultDecodeException>(() =>
+        {
+            using var decoder = ResultDecoders.Open(path, null, new[] { "job_x" }, CancellationToken.None);
+            foreach (var batch in decoder.ReadBatches(CancellationToken.None))
+            {
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    rows.Add((string?)batch.Outputs[i]);
+                }
+            }
+        });
+        return (rows, ex.Message);
+    }
+
+    private static byte[] ZigZag(long value)
+    {
+        ulong v = (ulong)((value << 1) ^ (value >> 63));
+        var bytes = new List<byte>();
+        do
+        {
+            byte b = (byte)(v & 0x7F);
+            v >>= 7;
+            bytes.Add(v != 0 ? (byte)(b | 0x80) : b);
+        }
+        while (v != 0);
+        return bytes.ToArray();
+    }
+
+    /// <summary>Replaces the i32 page header field <paramref name="field"/> (1 type, 2 inflated size, 3 size) at byte 4.</summary>
+    private static byte[] PatchHeader(byte[] bytes, int field, long value)
+    {
+        // The header starts 0x15 <type> 0x15 <inflated> 0x15 <size>: three i32 fields, each a delta-1 header byte.
+        int at = 4;
+        for (int f = 1; f < field; f++)
+        {
+            Assert.Equal(0x15, bytes[at]);
+            at++;
+            while ((bytes[at] & 0x80) != 0)
+            {
+                at++;
+            }
+
+            at++;
+        }
+
+        Assert.Equal(0x15, bytes[at]);
+        int end = at + 1;
+        while ((bytes[end] & 0x80) != 0)
+        {
+            end++;
+        }
+
+        byte[] encoded = ZigZag(value);
+        // A value of another width moves the page body; the header is refused before the body is read.
+        return bytes[..(at + 1)].Concat(encoded).Concat(bytes[(end + 1)..]).ToArray();
+    }
+
+    [Fact]
+    public async Task AnUnknownPageTypeFailsByName()
+    {
+        byte[] bytes = PatchHeader(await WriteAsync("a", "b"), 1, 5);
+        var (rows, error) = Fail(bytes);
+        Assert.Empty(rows);
+        Assert.Equal("The Parquet column 'outputs' could not be read: a page has the unknown page type 5 (row 0).", error);
+    }
+
+    [Fact]
+    public async Task AHugeDeclaredInflatedSizeFailsBeforeAnyAllocation()
+    {
+        byte[] source = await WriteAsync("a", "b");
+        byte[] bytes = PatchHeader(PatchHeader(source, 2, 1 << 30), 3, 1 << 30);
+        var (rows, error) = Fail(bytes);
+        Assert.Empty(rows);
+        Assert.StartsWith("The Parquet column 'outputs' could not be read: a page declares 1073741824 bytes", error);
+        Assert.EndsWith("(row 0).", error);
+    }
+
+    [Fact]
+    public async Task APageSizeBeyondItsChunkFails()
+    {
+        byte[] source = await WriteAsync("hello", "world");
+        int size = ReadHeaderField(source, 3);
+        byte[] bytes = PatchHeader(PatchHeader(source, 2, size + 40), 3, size + 40);
+        var (rows, error) = Fail(bytes);
+        Assert.Empty(rows);
+        Assert.Matches(@"^The Parquet column 'outputs' could not be read: a page declares \d+ bytes but its column chunk has \d+ left \(row 0\)\.$", error);
+    }
+
+    [Fact]
+    public async Task APageSmallerThanItsValuesFailsAtTheRowItStopped()
+    {
+        byte[] source = await WriteAsync("hello", "world");
+        int size = ReadHeaderField(source, 3);
+        byte[] bytes = PatchHeader(PatchHeader(source, 2, size - 3), 3, size - 3);
+        var (rows, error) = Fail(bytes);
+        Assert.Equal(new[] { "hello" }, rows);
+        Assert.StartsWith("The Parquet column 'outputs' could not be read: a value runs past the end of its page", error);
+        Assert.EndsWith("(row 1).", error);
+    }
+
+    [Fact]
+    public async Task AFooterClaimingMoreRowsThanItsValuesFailsBeforeAnyRow()
+    {
+        // Five values, and the footer's row counts (file and row group) raised to six.
+        byte[] source = await WriteAsync("a", "b", "c", "d", "e");
+        byte[] bytes = PatchFooterI64(source, 5, 6, columnToo: false);
+        var (rows, error) = Fail(bytes);
+        Assert.Empty(rows);
+        Assert.Equal("The Parquet column 'outputs' could not be read: the column chunk holds 5 values but the footer claims 6 rows (row 0).", error);
+    }
+
+    [Fact]
+    public async Task AMillionPhantomRowsInATinyFileFail()
+    {
+        // The row counts and the column's value count all claim 1,000,000; the page holds five values.
+        byte[] source = await WriteAsync("a", "b", "c", "d", "e");
+        byte[] bytes = PatchFooterI64(source, 5, 1_000_000, columnToo: true);
+        var (rows, error) = Fail(bytes);
+        Assert.True(rows.Count <= 5);
+        Assert.Matches("^The Parquet column 'outputs' could not be read: a page claims 5 values where|the column chunk ends after 5 values but the footer claims 1000000 rows", error);
+    }
+
+    private static int ReadHeaderField(byte[] bytes, int field)
+    {
+        int at = 4;
+        for (int f = 1; f < field; f++)
+        {
+            at++;
+            while ((bytes[at] & 0x80) != 0)
+            {
+                at++;
+            }
+
+            at++;
+        }
+
+        at++;
+        ulong v = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            byte b = bytes[at++];
+            v |= (ulong)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0)
+            {
+                break;
+            }
+        }
+
+        return (int)((long)(v >> 1) ^ -(long)(v & 1));
+    }
+
+    /// <summary>
+    /// Rewrites the footer's i64 fields equal to <paramref name="from"/> that are row counts (FileMetaData.num_rows
+    /// and RowGroup.num_rows, and with <paramref name="columnToo"/> ColumnMetaData.num_values) to <paramref name="to"/>.
+    /// </summary>
+    private static byte[] PatchFooterI64(byte[] bytes, long from, long to, bool columnToo)
+    {
+        int footerLength = BitConverter.ToInt32(bytes, bytes.Length - 8);
+        int footerStart = bytes.Length - 8 - footerLength;
+        byte[] footer = bytes[footerStart..(bytes.Length - 8)];
+        byte[] pattern = new byte[] { 0x16 }.Concat(ZigZag(from)).ToArray();
+        var hits = new List<int>();
+        for (int i = 0; i + pattern.Length <= footer.Length; i++)
+        {
+            if (footer.AsSpan(i, pattern.Length).SequenceEqual(pattern))
+            {
+                hits.Add(i);
+            }
+        }
+
+        // In order: the file's num_rows, the column's num_values, the row group's num_rows.
+        Assert.Equal(3, hits.Count);
+        var chosen = columnToo ? hits : new List<int> { hits[0], hits[2] };
+        var rebuilt = new List<byte>();
+        int last = 0;
+        foreach (int hit in chosen)
+        {
+            rebuilt.AddRange(footer[last..hit]);
+            rebuilt.Add(0x16);
+            rebuilt.AddRange(ZigZag(to));
+            last = hit + pattern.Length;
+        }
+
+        rebuilt.AddRange(footer[last..]);
+        var output = new List<byte>(bytes[..footerStart]);
+        output.AddRange(rebuilt);
+        output.AddRange(BitConverter.GetBytes(rebuilt.Count));
+        output.AddRange("PAR1"u8.ToArray());
+        return output.ToArray();
+    }
+}

@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Specialized;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Sutro.Results;
+using Xunit;
+
+namespace Sutro.Tests;
+
+/// <summary>
+/// Every Parquet column type gives a natural value (files written by DuckDB and polars): decimals, dates and
+/// timestamps in UTC, UUIDs, binary, unsigned 64-bit, intervals, lists, structs and maps; list-of-number outputs
+/// are [double[]]; the outputs column may also be 'inference_result' or the only text column.
+/// </summary>
+public class ParquetTypesTests
+{
+    private static (ParquetResultDecoder Decoder, List<Dictionary<string, object?>> Rows) Read(string file, string jobId = "job_x")
+    {
+        var decoder = (ParquetResultDecoder)ResultDecoders.Open(Canonical.FixturePath("valid", file), null, new[] { jobId }, CancellationToken.None);
+        var rows = new List<Dictionary<string, object?>>();
+        foreach (var batch in decoder.ReadBatches(CancellationToken.None))
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                var row = new Dictionary<string, object?> { ["Output"] = batch.Outputs[i] };
+                if (decoder.Schema.HasInput)
+                {
+                    row["Input"] = batch.Inputs[i];
+                }
+
+                if (decoder.Schema.HasLogprob)
+                {
+                    row["Logprob"] = batch.Logprobs[i];
+                }
+
+                for (int e = 0; e < decoder.Schema.ExtraColumns.Count; e++)
+                {
+                    row[decoder.Schema.ExtraColumns[e]] = batch.Extras[e][i];
+                }
+
+                rows.Add(row);
+            }
+        }
+
+        return (decoder, rows);
+    }
+
+    [Fact]
+    public void FlatTypesOfDuckDbReadPageByPageAsNaturalValues()
+    {
+        var (decoder, rows) = Read("flattypes.duckdb.parquet");
+        using (decoder)
+        {
+            foreach (string column in new[] { "outputs", "inputs", "cumulative_logprobs", "price", "ts", "u", "b", "big" })
+            {
+                Assert.True(decoder.ReadsPageByPage(column), column);
+            }
+
+            Assert.Equal(3, rows.Count);
+            var r = rows[0];
+            Assert.Equal("out 0", r["Output"]);
+            Assert.Equal("in 0", r["Input"]);
+            Assert.Equal(-0.5, r["Logprob"]);
+            Assert.Equal(1L, r["id"]);
+            Assert.Equal(18446744073709551615UL, r["big"]);
+            Assert.Equal(12345.67m, r["price"]);
+            Assert.Equal("12345.67", ((decimal)r["price"]!).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(123456789012.345678m, r["precise"]);
+            Assert.Equal(new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc).AddTicks(1234560), r["ts"]);
+            Assert.Equal(DateTimeKind.Utc, ((DateTime)r["ts"]!).Kind);
+            Assert.Equal(new DateTime(2024, 2, 29, 0, 0, 0, DateTimeKind.Utc), r["d"]);
+            Assert.Equal(Guid.Parse("0e1f2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7"), r["u"]);
+            Assert.Equal(new byte[] { 0x00, 0xFF, (byte)'a', (byte)'b' }, r["b"]);
+            Assert.Equal(true, r["flag"]);
+            Assert.Equal(3L, r["tiny"]);
+            Assert.Equal(40000L, r["usmall"]);
+            Assert.Equal(new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Unspecified), r["tslocal"]);
+            Assert.Equal(DateTimeKind.Unspecified, ((DateTime)r["tslocal"]!).Kind);
+            Assert.Equal(new TimeSpan(0, 12, 34, 56, 500), r["tod"]);
+            Assert.Equal(1.5, r["f"]);
+
+            Assert.All(rows[1].Where(p => p.Key != "Input"), p => Assert.Null(p.Value));
+            Assert.Equal("in 1", rows[1]["Input"]);
+
+            r = rows[2];
+            Assert.Equal(-7L, r["id"]);
+            Assert.Equal(0UL, r["big"]);
+            Assert.Equal(-0.01m, r["price"]);
+            Assert.Equal(-1.000001m, r["precise"]);
+            Assert.Equal(new DateTime(1969, 12, 31, 23, 59, 59, DateTimeKind.Utc), r["ts"]);
+            Assert.Equal(new DateTime(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc), r["d"]);
+            Assert.Equal(Guid.Parse("00000000-0000-0000-0000-000000000001"), r["u"]);
+            Assert.Equal(Array.Empty<byte>(), r["b"]);
+            Assert.Equal(false, r["flag"]);
+            Assert.Equal(-128L, r["tiny"]);
+            Assert.Equal(new DateTime(1999, 12, 31, 23, 59, 59, 999, DateTimeKind.Unspecified), r["tslocal"]);
+            Assert.Equal(TimeSpan.Zero, r["tod"]);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(-0.0), BitConverter.DoubleToInt64Bits((double)r["f"]!));
+        }
+    }
+
+    [Fact]
+    public void NestedColumnsOfDuckDbGiveArraysAndOrderedDictionaries()
+    {
+        var (decoder, rows) = Read("types.duckdb.parquet");
+        using (decoder)
+        {
+            Assert.True(decoder.ReadsPageByPage("outputs"));
+            Assert.False(decoder.ReadsPageByPage("tags"));
+            Assert.Equal(3, rows.Count);
+            Assert.Equal(new object?[] { "a", "b" }, rows[0]["tags"]);
+            var meta = Assert.IsType<OrderedDictionary>(rows[0]["meta"]);
+            Assert.Equal(new object?[] { "x", "y" }, meta.Keys.Cast<object?>().ToArray());
+            Assert.Equal(1, Convert.ToInt32(meta["x"]));
+            Assert.Equal("z", meta["y"]);
+            Assert.Equal(new object?[] { 1.5, 2.5 }, rows[0]["vec"]);
+            Assert.Null(rows[2]["tags"]); // an empty list: see ListOfNumbersOutputsAreDoubleArrays
+            Assert.Equal("out 0", rows[0]["Output"]);
+            Assert.Equal(12345.67m, rows[0]["price"]);
+        }
+    }
+
+    [Theory]
+    [InlineData("embedding.duckdb.parquet")]
+    [InlineData("embedding.polars.parquet")]
+    public void ListOfNumbersOutputsAreDoubleArrays(string file)
+    {
+        var (decoder, rows) = Read(file);
+        using (decoder)
+        {
+            Assert.Equal(new[] { 0.25, -1.5, 3.0 }, Assert.IsType<double[]>(rows[0]["Output"]));
+            Assert.Equal("a", rows[0]["Input"]);
+            if (file.Contains("duckdb"))
+            {
+                Assert.Null(rows[1]["Output"]);
+
+                // Nested columns are read by Parquet.Net, whose untyped read gives an empty list as no list.
+                Assert.Null(rows[2]["Output"]);
+            }
+            else
+            {
+                Assert.Equal(new[] { 1e-300, 2.0 }, Assert.IsType<double[]>(rows[1]["Output"]));
+            }
+        }
+    }
+
+    [Fact]
+    public void InferenceResultIsTheOutputsColumnWhenNoOtherNameMatches()
+    {
+        var (decoder, rows) = Read("inference.duckdb.parquet");
+        using (decoder)
+        {
+            Assert.Null(decoder.OutputColumnJobId);
+            Assert.Equal(new[] { "r0", "r1" }, rows.Select(r => r["Output"]));
+            Assert.Equal(new object[] { 7L, 8L }, rows.Select(r => r["row_id"]));
+        }
+    }
+
+    [Fact]
+    public void TheOnlyTextColumnIsTheOutputsColumnWhenNoNameMatches()
+    {
+        var (decoder, rows) = Read("outputs_only.duckdb.zstd.jobcol.parquet", "job_other");
+        using (decoder)
+        {
+            Assert.Equal("job_outputs_only", decoder.OutputColumnJobId);
+            Assert.Equal(6, rows.Count);
+        }
+    }
+}
