@@ -53,6 +53,7 @@ public static class Program
         builder.Services.AddSingleton<ArtifactTokens>();
         builder.Services.AddSingleton<FaultStore>();
         builder.Services.AddSingleton<RequestLog>();
+        builder.Services.AddSingleton<SubmissionScript>();
 
         WebApplication app = builder.Build();
         app.Use(RequestLog.MiddlewareAsync);
@@ -60,11 +61,13 @@ public static class Program
         app.Use(AuthMiddleware.InvokeAsync);
 
         ControlEndpoints.Map(app);
+        SubmissionEndpoints.MapControl(app);
         StorageEndpoints.Map(app);
         foreach (IEndpointRouteBuilder api in new IEndpointRouteBuilder[] { app, app.MapGroup("/v1") })
         {
             ResultsEndpoints.Map(api);
             JobEndpoints.Map(api);
+            SubmissionEndpoints.Map(api);
         }
         app.MapFallback((RequestDelegate)(ctx => HttpOut.Detail(ctx, 404, "Not Found")));
 
