@@ -89,7 +89,7 @@ public static class SubmissionEndpoints
                 return;
             }
 
-            List<byte[]> inputs;
+            List<byte[]?> inputs;
             ExtraColumn? idColumn = null;
             if (body.GetProperty("inputs").ValueKind == JsonValueKind.String)
             {
@@ -98,7 +98,7 @@ public static class SubmissionEndpoints
                     (inputs, idColumn) = await FetchInputsAsync(body.GetProperty("inputs").GetString()!,
                         body.GetProperty("column_name").GetString()!, OptionalString(body, "id_column_name"));
                 }
-                catch (Exception ex) when (ex is HttpRequestException or IOException or FormatException or InvalidOperationException)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     await HttpOut.Detail(ctx, 400, "Could not read the input file: " + ex.Message);
                     return;
@@ -107,7 +107,7 @@ public static class SubmissionEndpoints
             else
             {
                 inputs = body.GetProperty("inputs").EnumerateArray()
-                    .Select(e => Encoding.UTF8.GetBytes(e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText()))
+                    .Select(e => (byte[]?)Encoding.UTF8.GetBytes(e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText()))
                     .ToList();
             }
 
@@ -117,7 +117,7 @@ public static class SubmissionEndpoints
             bool estimate = body.TryGetProperty("cost_estimate", out JsonElement ce) && ce.ValueKind == JsonValueKind.True;
             string? schema = body.TryGetProperty("json_schema", out JsonElement js) && js.ValueKind == JsonValueKind.Object
                 ? js.GetRawText() : null;
-            long chars = inputs.Sum(i => (long)Encoding.UTF8.GetCharCount(i));
+            long chars = inputs.Sum(i => i is null ? 0L : Encoding.UTF8.GetCharCount(i));
             var rows = new SubmittedRows(inputs, schema, estimate);
             catalog.Upsert(new JobDefinition
             {
@@ -233,7 +233,7 @@ public static class SubmissionEndpoints
         body.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     /// <summary>Reads a Parquet file of inputs from a URL: the text column, and the id column if named.</summary>
-    private static async Task<(List<byte[]>, ExtraColumn?)> FetchInputsAsync(string url, string column, string? idColumn)
+    private static async Task<(List<byte[]?>, ExtraColumn?)> FetchInputsAsync(string url, string column, string? idColumn)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
             throw new FormatException("inputs must be an http(s) URL");
@@ -246,7 +246,7 @@ public static class SubmissionEndpoints
             ?? throw new FormatException($"the file has no column '{column}'");
         DataField? id = idColumn is null ? null
             : fields.FirstOrDefault(f => f.Name == idColumn) ?? throw new FormatException($"the file has no column '{idColumn}'");
-        var inputs = new List<byte[]>();
+        var inputs = new List<byte[]?>();
         var ids = new List<object?>();
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
@@ -254,15 +254,9 @@ public static class SubmissionEndpoints
             int n = checked((int)group.RowCount);
             var texts = new string?[n];
             await group.ReadAsync(text, texts.AsMemory());
-            inputs.AddRange(texts.Select(t => Encoding.UTF8.GetBytes(t ?? "")));
+            inputs.AddRange(texts.Select(t => t is null ? null : Encoding.UTF8.GetBytes(t)));
             if (id is null) continue;
-            if (id.ClrType == typeof(string))
-            {
-                var values = new string?[n];
-                await group.ReadAsync(id, values.AsMemory());
-                ids.AddRange(values);
-            }
-            else if (id.ClrType == typeof(long) || id.ClrType == typeof(int))
+            if (id.ClrType == typeof(long) || id.ClrType == typeof(int))
             {
                 var values = new long?[n];
                 if (id.ClrType == typeof(long)) await group.ReadAsync<long>(id, values.AsMemory());
@@ -274,11 +268,17 @@ public static class SubmissionEndpoints
                 }
                 ids.AddRange(values.Select(v => (object?)v));
             }
-            else
+            else if (id.ClrType == typeof(double))
             {
                 var values = new double?[n];
                 await group.ReadAsync<double>(id, values.AsMemory());
                 ids.AddRange(values.Select(v => (object?)v));
+            }
+            else
+            {
+                var values = new string?[n];
+                await group.ReadAsync(id, values.AsMemory());
+                ids.AddRange(values);
             }
         }
         return (inputs, id is null ? null : new ExtraColumn(id.Name, ids));
@@ -369,15 +369,15 @@ public sealed class SubmissionScript
 /// The rows of a submitted job, made on demand from its inputs (kept as UTF-8). Row i's output is
 /// <c>Echo {i+1}: {input}</c>, or with a JSON schema an object of its properties (string
 /// <c>"{name} {i+1}"</c>, integer i+1, number i+1.5, boolean i even, array [], object {}); its logprob
-/// is -(i+1)/8. An estimate job's rows have no outputs.
+/// is -(i+1)/8. A null input (from a file) stays null. An estimate job's rows have no outputs.
 /// </summary>
 public sealed class SubmittedRows : IReadOnlyList<ResultRow>
 {
-    private readonly List<byte[]> _inputs;
+    private readonly List<byte[]?> _inputs;
     private readonly List<(string Name, string Type)>? _properties;
     private readonly bool _estimate;
 
-    public SubmittedRows(List<byte[]> inputs, string? schema, bool estimate)
+    public SubmittedRows(List<byte[]?> inputs, string? schema, bool estimate)
     {
         _inputs = inputs;
         _estimate = estimate;
@@ -407,14 +407,14 @@ public sealed class SubmittedRows : IReadOnlyList<ResultRow>
         get
         {
             if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index));
-            string input = Encoding.UTF8.GetString(_inputs[index]);
+            string? input = _inputs[index] is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
             return _estimate ? new ResultRow(input, null, null) : new ResultRow(input, OutputOf(index, input), -(index + 1) / 8.0);
         }
     }
 
     private string OutputOf(int i, string? input)
     {
-        if (_properties is null) return $"Echo {i + 1}: {input ?? Encoding.UTF8.GetString(_inputs[i])}";
+        if (_properties is null) return $"Echo {i + 1}: {input ?? (_inputs[i] is { } b ? Encoding.UTF8.GetString(b) : "")}";
         return Encoding.UTF8.GetString(HttpOut.JsonBytes(w =>
         {
             w.WriteStartObject();
