@@ -97,7 +97,7 @@ public sealed class StartSutroJobCommand : SutroApiCmdlet, IDisposable
     /// <summary>Sampling parameters such as temperature, top_p, max_tokens.</summary>
     [Parameter]
     [ValidateNotNull]
-    public Hashtable? SamplingParameters { get; set; }
+    public IDictionary? SamplingParameters { get; set; }
 
     [Parameter]
     public SwitchParameter RandomSeedPerInput { get; set; }
