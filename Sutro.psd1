@@ -17,6 +17,7 @@
         'Get-SutroJobResult'
         'Get-SutroQuota'
         'Import-SutroJobResult'
+        'Start-SutroJob'
         'Stop-SutroJob'
         'Test-SutroConnection'
         'Wait-SutroJob'

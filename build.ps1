@@ -190,6 +190,9 @@ function Invoke-Bench {
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests' 'Bench' 'Invoke-Benchmark.ps1') `
         -ModulePath (Join-Path $moduleDir 'Sutro.psd1') -Rows $Rows -Runs $Runs -SkipSlow:$SkipSlow
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests' 'Bench' 'Measure-Submission.ps1') `
+        -ModulePath (Join-Path $moduleDir 'Sutro.psd1')
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
 switch ($Task) {

@@ -167,6 +167,7 @@ Describe 'about_Sutro' {
         @{ Heading = 'STRUCTURED AND REASONING OUTPUTS' }
         @{ Heading = 'ERROR IDS AND WHAT TO DO ABOUT EACH' }
         @{ Heading = 'RETRIES AND TIMEOUTS' }
+        @{ Heading = 'RUNNING A BATCH' }
         @{ Heading = 'RUNNING UNATTENDED' }
     ) {
         (Get-Section $Heading) | Should -Not -BeNullOrEmpty

@@ -67,6 +67,15 @@ public static class ErrorIds
     public const string InsufficientDiskSpace = "InsufficientDiskSpace";
     public const string ResultsLinkFailed = "ResultsLinkFailed";
     public const string ResultsSizeMismatch = "ResultsSizeMismatch";
+
+    // Submitting jobs.
+    public const string SubmissionRejected = "SubmissionRejected";
+    public const string SubmissionOutcomeUnknown = "SubmissionOutcomeUnknown";
+    public const string CostEstimateMissing = "CostEstimateMissing";
+    public const string InputNotText = "InputNotText";
+    public const string InputPropertyMissing = "InputPropertyMissing";
+    public const string InputScriptFailed = "InputScriptFailed";
+    public const string InputNotObject = "InputNotObject";
 }
 
 /// <summary>

@@ -85,6 +85,7 @@ public static class ControlEndpoints
         IServiceProvider s = ctx.RequestServices;
         s.GetRequiredService<FaultStore>().Clear();
         s.GetRequiredService<RequestLog>().Clear();
+        s.GetRequiredService<SubmissionScript>().Clear();
         var catalog = s.GetRequiredService<JobCatalog>();
         catalog.Reset();
         Prune(ctx, catalog);

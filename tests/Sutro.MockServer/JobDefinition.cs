@@ -70,6 +70,10 @@ public sealed class JobDefinition
     /// <summary>Arbitrary bodies per format (possibly malformed), served instead of anything else.</summary>
     public IReadOnlyDictionary<ResultFormat, byte[]>? ResultsBodies { get; init; }
     public IReadOnlyDictionary<ResultFormat, string>? ResultsContentTypes { get; init; }
+    /// <summary>Raw JSON text of the sampling parameters, or null.</summary>
+    public string? SamplingParams { get; init; }
+    /// <summary>The estimated cost of a dry run, in USD, reported once it has succeeded.</summary>
+    public double? CostEstimate { get; init; }
     /// <summary>Approximate token counts for huge generated jobs (avoids generating the rows to count them).</summary>
     public (long Input, long Output)? TokenOverride { get; init; }
 

@@ -29,14 +29,15 @@ public static class JobJson
         WriteDate(w, "datetime_started", started ? created.AddMinutes(2) : null);
         WriteDate(w, "datetime_completed", completed ? created.AddMinutes(2 + 3 + def.Rows.Count / 10_000) : null);
         WriteRaw(w, "json_schema", def.JsonSchema);
-        w.WriteNull("sampling_params");
+        WriteRaw(w, "sampling_params", def.SamplingParams);
         w.WriteNull("dataset_id");
         w.WriteNumber("num_rows", def.Rows.Count);
         WriteNumber(w, "input_tokens", succeeded ? inputTokens : null);
         WriteNumber(w, "output_tokens", succeeded ? outputTokens : null);
-        if (succeeded) w.WriteNumber("job_cost", Math.Round(inputTokens * 0.00000005 + outputTokens * 0.0000002, 6));
+        if (succeeded && def.CostEstimate is null) w.WriteNumber("job_cost", Math.Round(inputTokens * 0.00000005 + outputTokens * 0.0000002, 6));
         else w.WriteNull("job_cost");
-        w.WriteNull("cost_estimate");
+        if (succeeded && def.CostEstimate is double estimate) w.WriteNumber("cost_estimate", estimate);
+        else w.WriteNull("cost_estimate");
         w.WriteString("run_type", def.RunType);
         WriteRaw(w, "failure_reason", def.FailureReason);
         w.WriteNumber("future_field", 1);

@@ -53,6 +53,7 @@ public static class Program
         builder.Services.AddSingleton<ArtifactTokens>();
         builder.Services.AddSingleton<FaultStore>();
         builder.Services.AddSingleton<RequestLog>();
+        builder.Services.AddSingleton<SubmissionScript>();
 
         WebApplication app = builder.Build();
         app.Use(RequestLog.MiddlewareAsync);
@@ -60,11 +61,13 @@ public static class Program
         app.Use(AuthMiddleware.InvokeAsync);
 
         ControlEndpoints.Map(app);
+        SubmissionEndpoints.MapControl(app);
         StorageEndpoints.Map(app);
         // A deployment serves its API beneath /v1 only; the control API and the storage links stay at the root.
         IEndpointRouteBuilder api = app.MapGroup("/v1");
         ResultsEndpoints.Map(api);
         JobEndpoints.Map(api);
+        SubmissionEndpoints.Map(api);
         app.MapFallback((RequestDelegate)(ctx => HttpOut.Detail(ctx, 404, "Not Found")));
 
         await app.StartAsync();

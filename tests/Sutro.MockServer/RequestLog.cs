@@ -20,6 +20,8 @@ public sealed class RequestLogEntry
     public required IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; }
     public int Status { get; set; }
     public bool Fault { get; set; }
+    /// <summary>The fields of a submitted job's body (JSON text), set by the submission endpoint.</summary>
+    public string? Submission { get; set; }
 }
 
 /// <summary>Every request on both origins since the last reset (the control API itself is not logged).</summary>
@@ -51,6 +53,7 @@ public sealed class RequestLog
                 if (e.Status == 0) w.WriteNull("status");
                 else w.WriteNumber("status", e.Status);
                 w.WriteBoolean("fault", e.Fault);
+                JobJson.WriteRaw(w, "submission", e.Submission);
                 w.WriteStartObject("headers");
                 foreach (var (name, value) in e.Headers) w.WriteString(name, value);
                 w.WriteEndObject();
@@ -83,6 +86,7 @@ public sealed class RequestLog
         };
         RequestLog log = ctx.RequestServices.GetRequiredService<RequestLog>();
         lock (log._lock) log._entries.Add(entry);
+        ctx.Items[typeof(RequestLogEntry)] = entry;
         ctx.Response.OnStarting(() =>
         {
             entry.Status = ctx.Response.StatusCode;

@@ -27,6 +27,12 @@ public sealed class GetSutroJobCommand : SutroApiCmdlet
     [ValidateSet("Queued", "Starting", "Running", "Succeeded", "Cancelling", "Cancelled", "Failed", "Unknown", IgnoreCase = true)]
     public string[]? Status { get; set; }
 
+    /// <summary>Only jobs whose name matches (wildcards allowed, case-insensitive).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
+    public string? Name { get; set; }
+
     /// <summary>At most this many jobs.</summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
@@ -69,7 +75,7 @@ public sealed class GetSutroJobCommand : SutroApiCmdlet
     {
         try
         {
-            bool filtered = Status is { Length: > 0 };
+            bool filtered = Status is { Length: > 0 } || Name is not null;
             int pageSize = filtered ? SutroApi.MaxPageSize : Math.Min(First, SutroApi.MaxPageSize);
             var lister = CreateApi().ListJobs(pageSize);
             long listed = 0;
@@ -98,6 +104,11 @@ public sealed class GetSutroJobCommand : SutroApiCmdlet
     private void Emit(Job job)
     {
         if (Status is { Length: > 0 } wanted && !wanted.Any(status => JobStatus.Matches(job.Status, status)))
+        {
+            return;
+        }
+
+        if (Name is not null && !WildcardPattern.Get(Name, WildcardOptions.IgnoreCase).IsMatch(job.Name ?? string.Empty))
         {
             return;
         }

@@ -12,4 +12,6 @@ internal static class ProgressIds
     public const int ExportSutroJobResult = 0x5313;
     public const int GetSutroJobResultDecode = 0x5314;
     public const int ImportSutroJobResult = 0x5315;
+    public const int StartSutroJobUpload = 0x5316;
+    public const int StartSutroJobWait = 0x5317;
 }
