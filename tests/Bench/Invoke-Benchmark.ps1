@@ -275,7 +275,7 @@ foreach ($layout in @(@('Parquet', '100,000-row zstd groups'), @('Parquet1', 'on
         Target "Parquet peak at $('{0:N0}' -f $big) vs $('{0:N0}' -f $small) rows ($($layout[1]))" ($r.PeakMB / (Find $small $layout[0]).PeakMB) 1.3 '×'
     }
 }
-Target 'Get -Format Parquet | Export-Csv vs Write-FloorRow | Export-Csv' (Find $big 'ParquetCsv').TimeVsBase 1.4 '×'
+Target 'Get -Format Parquet \| Export-Csv vs Write-FloorRow \| Export-Csv' (Find $big 'ParquetCsv').TimeVsBase 1.4 '×'
 Target 'CSV time vs built-in' $c.TimeVsBase 0.5 '×'
 Target 'CSV peak' $c.PeakMB 300 ' MB'
 Target 'JSON time vs built-in' $j.TimeVsBase 0.2 '×'
