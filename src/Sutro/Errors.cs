@@ -76,6 +76,11 @@ public static class ErrorIds
     public const string InputPropertyMissing = "InputPropertyMissing";
     public const string InputScriptFailed = "InputScriptFailed";
     public const string InputNotObject = "InputNotObject";
+    public const string InputUrlInvalid = "InputUrlInvalid";
+    public const string NoInputs = "NoInputs";
+    public const string OutputSchemaInvalid = "OutputSchemaInvalid";
+    public const string ParameterConflict = "ParameterConflict";
+    public const string SamplingParametersInvalid = "SamplingParametersInvalid";
 }
 
 /// <summary>

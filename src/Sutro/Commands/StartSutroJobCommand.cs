@@ -137,7 +137,7 @@ public sealed class StartSutroJobCommand : SutroApiCmdlet, IDisposable
         FormatViews.EnsureLoaded(this);
         if (Wait && EstimateCost)
         {
-            Refuse("ParameterConflict", "-Wait and -EstimateCost cannot be used together: -EstimateCost already waits for the estimate.", null);
+            Refuse(ErrorIds.ParameterConflict, "-Wait and -EstimateCost cannot be used together: -EstimateCost already waits for the estimate.", null);
         }
 
         _schema = OutputSchema is null ? null : SchemaJson(OutputSchema);
@@ -149,13 +149,13 @@ public sealed class StartSutroJobCommand : SutroApiCmdlet, IDisposable
             }
             catch (FormatException ex)
             {
-                Refuse("SamplingParametersInvalid", $"-SamplingParameters cannot be written as JSON: {ex.Message}.", SamplingParameters);
+                Refuse(ErrorIds.SamplingParametersInvalid, $"-SamplingParameters cannot be written as JSON: {ex.Message}.", SamplingParameters);
             }
         }
 
         if (InputUrl is not null && (!InputUrl.IsAbsoluteUri || InputUrl.Scheme is not ("https" or "http")))
         {
-            Refuse("InputUrlInvalid", "-InputUrl must be an absolute https URL of a CSV or Parquet file (a pre-signed link).", null);
+            Refuse(ErrorIds.InputUrlInvalid, "-InputUrl must be an absolute https URL of a CSV or Parquet file (a pre-signed link).", null);
         }
 
         if (ParameterSetName != UrlSet)
@@ -210,7 +210,7 @@ public sealed class StartSutroJobCommand : SutroApiCmdlet, IDisposable
         InputSpool? spool = _rows?.Spool;
         if (spool is not null && spool.Count == 0)
         {
-            Refuse("NoInputs", "No inputs came: pipe strings or objects into Start-SutroJob (or give -InputObject), or name a file with -InputUrl.", null);
+            Refuse(ErrorIds.NoInputs, "No inputs came: pipe strings or objects into Start-SutroJob (or give -InputObject), or name a file with -InputUrl.", null);
         }
 
         spool?.Complete();
@@ -352,7 +352,7 @@ public sealed class StartSutroJobCommand : SutroApiCmdlet, IDisposable
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given);
             if (!File.Exists(path))
             {
-                Refuse("OutputSchemaInvalid", $"-OutputSchema is neither JSON text (starting with '{{') nor the path of a JSON schema file: there is no file '{path}'.", value);
+                Refuse(ErrorIds.OutputSchemaInvalid, $"-OutputSchema is neither JSON text (starting with '{{') nor the path of a JSON schema file: there is no file '{path}'.", value);
             }
 
             (text, source) = (File.ReadAllText(path), $"The schema file '{path}'");
@@ -361,7 +361,7 @@ public sealed class StartSutroJobCommand : SutroApiCmdlet, IDisposable
         {
             if (!PowerShellJson.IsObject(raw))
             {
-                Refuse("OutputSchemaInvalid", $"-OutputSchema must be a hashtable or object, JSON text or the path of a .json file, not a {raw.GetType().Name}.", value);
+                Refuse(ErrorIds.OutputSchemaInvalid, $"-OutputSchema must be a hashtable or object, JSON text or the path of a .json file, not a {raw.GetType().Name}.", value);
             }
 
             try
@@ -370,7 +370,7 @@ public sealed class StartSutroJobCommand : SutroApiCmdlet, IDisposable
             }
             catch (FormatException ex)
             {
-                Refuse("OutputSchemaInvalid", $"-OutputSchema cannot be written as JSON: {ex.Message}.", value);
+                Refuse(ErrorIds.OutputSchemaInvalid, $"-OutputSchema cannot be written as JSON: {ex.Message}.", value);
                 throw;
             }
         }
@@ -380,14 +380,14 @@ public sealed class StartSutroJobCommand : SutroApiCmdlet, IDisposable
             using var document = JsonDocument.Parse(text);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                Refuse("OutputSchemaInvalid", $"{source} is JSON, but not an object: a JSON schema is an object such as {{\"type\": \"object\", \"properties\": {{...}}}}.", value);
+                Refuse(ErrorIds.OutputSchemaInvalid, $"{source} is JSON, but not an object: a JSON schema is an object such as {{\"type\": \"object\", \"properties\": {{...}}}}.", value);
             }
 
             return document.RootElement.GetRawText();
         }
         catch (JsonException ex)
         {
-            Refuse("OutputSchemaInvalid", $"{source} is not valid JSON: {ex.Message}", value);
+            Refuse(ErrorIds.OutputSchemaInvalid, $"{source} is not valid JSON: {ex.Message}", value);
             throw;
         }
     }
