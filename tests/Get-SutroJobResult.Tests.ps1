@@ -222,6 +222,50 @@ Describe 'Get-SutroJobResult' {
             @((Invoke-MockControl $server 'requests' -Method Get) | Where-Object path -like '*/results').Count | Should -Be 2
         }
     }
+
+    Context 'the first pass over a JSON or CSV body runs while it downloads' {
+        BeforeAll {
+            $script:nastyJob = 'job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f'
+            function Split-Verbose($Output) {
+                @{
+                    Rows = @($Output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+                    Verbose = @($Output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } |
+                        ForEach-Object Message)
+                }
+            }
+        }
+
+        It '<Format>: a whole body is validated while it downloads and gives exactly its rows' -ForEach @(
+            @{ Format = 'Json'; Expected = 'nasty.jsonl' }
+            @{ Format = 'Csv'; Expected = 'nasty.csv.jsonl' }
+        ) {
+            $out = Split-Verbose (Get-SutroJobResult $nastyJob -Format $Format -IncludeInput -IncludeCumulativeLogprob -Raw `
+                @common -Verbose 4>&1)
+            ($out.Rows | ConvertTo-CanonicalRows) | Should -BeExactly ([IO.File]::ReadAllText((Get-FixturePath $Expected 'expected')))
+            @($out.Verbose | Where-Object { $_ -eq "Job ${nastyJob}: the body was validated while it downloaded." }).Count |
+                Should -Be 1
+        }
+
+        It 'Parquet has no such pass' {
+            $out = Split-Verbose (Get-SutroJobResult $nastyJob -Format Parquet -IncludeInput -IncludeCumulativeLogprob -Raw `
+                @common -Verbose 4>&1)
+            ($out.Rows | ConvertTo-CanonicalRows) | Should -BeExactly ([IO.File]::ReadAllText((Get-FixturePath 'nasty.jsonl' 'expected')))
+            @($out.Verbose | Where-Object { $_ -like '*validated while it downloaded*' }).Count | Should -Be 0
+        }
+
+        It '<Format>: a body cut once is fetched again, validated anew from the file, and gives exactly its rows' -ForEach @(
+            @{ Format = 'Json'; Expected = 'nasty.jsonl' }
+            @{ Format = 'Csv'; Expected = 'nasty.csv.jsonl' }
+        ) {
+            Invoke-MockControl $server 'faults' -Body @{ path = "jobs/$nastyJob/results"; times = 1; cut_after_bytes = 700 } |
+                Out-Null
+            $out = Split-Verbose (Get-SutroJobResult $nastyJob -Format $Format -IncludeInput -IncludeCumulativeLogprob -Raw `
+                @common -Verbose 4>&1)
+            ($out.Rows | ConvertTo-CanonicalRows) | Should -BeExactly ([IO.File]::ReadAllText((Get-FixturePath $Expected 'expected')))
+            @($out.Verbose | Where-Object { $_ -like '*validated while it downloaded*' }).Count | Should -Be 0
+            @((Invoke-MockControl $server 'requests' -Method Get) | Where-Object path -like '*/results').Count | Should -Be 2
+        }
+    }
 }
 
 Describe 'Get-SutroJobResult -Wait' {

@@ -36,6 +36,12 @@ internal sealed record ResultsTarget(string Path)
 {
     /// <summary>Keeps a Parquet artifact's bytes beside an Export target between runs.</summary>
     public PartialDownload? Partial { get; init; }
+
+    /// <summary>
+    /// The first pass over a JSON or CSV body, run while <c>GET jobs/{id}/results</c> downloads it; abandoned when
+    /// the results come another way (POST job-results), and by any retry or resume.
+    /// </summary>
+    public ResultBodyValidator? Validator { get; init; }
 }
 
 /// <summary>The file that was written: its format (JSON when read through POST job-results) and size.</summary>
@@ -69,6 +75,7 @@ internal sealed partial class SutroApi
             {
                 if (viaPost)
                 {
+                    target.Validator?.Abandon();
                     return new ResultsFile(ResultFormat.Json, await PostResultsAsync(request, target.Path, cancellationToken)
                         .ConfigureAwait(false));
                 }
@@ -80,7 +87,7 @@ internal sealed partial class SutroApi
                         await DownloadArtifactAsync(request, artifact, target, progress, cancellationToken).ConfigureAwait(false));
                 }
 
-                return new ResultsFile(request.Format, await DownloadRouteAsync(request, target.Path, progress, cancellationToken)
+                return new ResultsFile(request.Format, await DownloadRouteAsync(request, target, progress, cancellationToken)
                     .ConfigureAwait(false));
             }
             catch (SutroApiException ex) when (!viaPost && request.AllowPost && ex.StatusCode is 405 or 501)
@@ -147,13 +154,14 @@ internal sealed partial class SutroApi
     }
 
     /// <summary><c>GET jobs/{id}/results</c> in the format asked, resumed within the run where the server allows.</summary>
-    private Task<long> DownloadRouteAsync(ResultsRequest request, string path, Action<long, long?> progress,
+    private Task<long> DownloadRouteAsync(ResultsRequest request, ResultsTarget target, Action<long, long?> progress,
         CancellationToken cancellationToken)
     {
         string wire = request.Format.ToWire();
         var link = Client.UriFor($"jobs/{Uri.EscapeDataString(request.JobId)}/results?result_format={wire}&format={wire}&{request.Flags}");
-        Truncate(path);
-        return Client.DownloadAsync(new DownloadRequest(link, presigned: false, request.JobId), path, progress, cancellationToken);
+        Truncate(target.Path);
+        var download = new DownloadRequest(link, presigned: false, request.JobId) { Validator = target.Validator };
+        return Client.DownloadAsync(download, target.Path, progress, cancellationToken);
     }
 
     /// <summary>

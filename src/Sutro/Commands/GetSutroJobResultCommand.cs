@@ -92,25 +92,28 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
             RetryInterval = TimeSpan.FromSeconds(Math.Min(PollIntervalSec, 5)),
         };
         using var download = new TemporaryFile();
+        using var validator = ResultBodyValidator.Start(Format, new[] { jobId }, StopToken);
         var progress = new Http.ByteProgress(ProgressIds.GetSutroJobResultDownload, $"Downloading results of job {jobId}",
             QueueProgress);
         ResultsFile file;
         try
         {
-            file = RunAsync(token => api.DownloadResultsAsync(request, new ResultsTarget(download.Path), progress.Report, token));
+            file = RunAsync(token => api.DownloadResultsAsync(request, new ResultsTarget(download.Path) { Validator = validator },
+                progress.Report, token));
         }
         finally
         {
             progress.Complete();
         }
 
-        WriteRows(jobId, download.Path, file.Format);
+        WriteRows(jobId, download.Path, file.Format, validator);
     }
 
     /// <summary>Decodes the downloaded file, shapes each row and writes it to the pipeline.</summary>
-    private void WriteRows(string jobId, string path, ResultFormat format) =>
+    /// <param name="validator">The first pass run while the file downloaded, if any.</param>
+    private void WriteRows(string jobId, string path, ResultFormat format, ResultBodyValidator? validator) =>
         ResultRowWriter.Write(path, format, new[] { jobId }, jobId, Raw, ExpandOutput, $"Job {jobId}",
-            ProgressIds.GetSutroJobResultDecode, RowSinks.For(this), StopToken);
+            ProgressIds.GetSutroJobResultDecode, RowSinks.For(this), StopToken, validator);
 
     private void WaitForSuccess(string jobId)
     {

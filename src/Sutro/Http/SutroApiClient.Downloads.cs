@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
+using Sutro.Results;
 
 namespace Sutro.Http;
 
@@ -39,6 +40,12 @@ internal sealed class DownloadRequest
 
     /// <summary>Told the ETag (null: none, so not resumable) each time the download starts from byte 0.</summary>
     public Action<string?>? Started { get; init; }
+
+    /// <summary>
+    /// Validates the body while it downloads: the first try that starts at byte 0 writes through it; any retry,
+    /// resume or restart abandons it (the file is then validated anew once complete).
+    /// </summary>
+    public ResultBodyValidator? Validator { get; init; }
 }
 
 /// <summary>
@@ -140,11 +147,33 @@ internal sealed partial class SutroApiClient
 
                     file.SetLength(start);
                     file.Position = start;
-                    long got = await CopyBodyAsync(response, file, start, expected, progress, cancellationToken, limit: expected)
-                        .ConfigureAwait(false);
-                    if (download.AnnouncedSize is { } announced && got != announced)
+                    var validator = download.Validator;
+                    bool tee = validator is { Fresh: true } && start == 0;
+                    if (!tee)
                     {
-                        throw SizeMismatch(download.JobId, got, announced);
+                        validator?.Abandon();
+                    }
+
+                    long got;
+                    try
+                    {
+                        await using var destination = tee ? validator!.Wrap(file, leaveOpen: true) : null;
+                        got = await CopyBodyAsync(response, destination ?? file, start, expected, progress, cancellationToken,
+                            limit: expected).ConfigureAwait(false);
+                        if (download.AnnouncedSize is { } announced && got != announced)
+                        {
+                            throw SizeMismatch(download.JobId, got, announced);
+                        }
+                    }
+                    catch when (tee)
+                    {
+                        validator!.Abandon();
+                        throw;
+                    }
+
+                    if (tee)
+                    {
+                        validator!.Complete();
                     }
 
                     return got;

@@ -54,7 +54,14 @@ public sealed class ResultBodyValidator : IDisposable
         format == ResultFormat.Parquet ? null : new ResultBodyValidator(format, outputColumnNames, cancellationToken);
 
     /// <summary>A stream that writes to <paramref name="file"/> and hands each written byte to the validator.</summary>
-    public Stream Wrap(Stream file) => new TeeStream(file, this);
+    /// <param name="leaveOpen">Leaves <paramref name="file"/> open when the stream is disposed.</param>
+    public Stream Wrap(Stream file, bool leaveOpen = false) => new TeeStream(file, this, leaveOpen);
+
+    /// <summary>True while no byte has been appended and the pass was neither completed nor abandoned.</summary>
+    public bool Fresh => _appended == 0 && !_chunks.IsAddingCompleted;
+
+    /// <summary>True once <see cref="TryOpen"/> gave the decoder of this pass (the file was not read a second time).</summary>
+    public bool Used { get; private set; }
 
     /// <summary>Hands bytes written to the file to the validator (what <see cref="Wrap"/>'s stream does).</summary>
     public void Append(ReadOnlySpan<byte> bytes)
@@ -119,7 +126,14 @@ public sealed class ResultBodyValidator : IDisposable
             return null;
         }
 
-        return open is not null && new FileInfo(path).Length == _appended ? open(path) : null;
+        if (open is null || new FileInfo(path).Length != _appended)
+        {
+            return null;
+        }
+
+        var decoder = open(path);
+        Used = true;
+        return decoder;
     }
 
     /// <summary>How many inflated bytes a streamed ZIP may give so far: as <see cref="CheckedZipEntryStream"/> allows.</summary>
@@ -194,11 +208,13 @@ public sealed class ResultBodyValidator : IDisposable
     {
         private readonly Stream _file;
         private readonly ResultBodyValidator _validator;
+        private readonly bool _leaveOpen;
 
-        public TeeStream(Stream file, ResultBodyValidator validator)
+        public TeeStream(Stream file, ResultBodyValidator validator, bool leaveOpen)
         {
             _file = file;
             _validator = validator;
+            _leaveOpen = leaveOpen;
         }
 
         public override bool CanRead => false;
@@ -244,7 +260,7 @@ public sealed class ResultBodyValidator : IDisposable
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing)
+            if (disposing && !_leaveOpen)
             {
                 _file.Dispose();
             }
@@ -254,7 +270,11 @@ public sealed class ResultBodyValidator : IDisposable
 
         public override async ValueTask DisposeAsync()
         {
-            await _file.DisposeAsync().ConfigureAwait(false);
+            if (!_leaveOpen)
+            {
+                await _file.DisposeAsync().ConfigureAwait(false);
+            }
+
             await base.DisposeAsync().ConfigureAwait(false);
         }
     }

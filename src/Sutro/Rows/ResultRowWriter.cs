@@ -33,6 +33,11 @@ internal static class ResultRowWriter
         string subject, int progressId, RowSink sink, CancellationToken cancellationToken, ResultBodyValidator? validated = null)
     {
         using var decoder = ResultDecoders.Open(path, format, outputColumnNames, cancellationToken, validated);
+        if (validated is { Used: true })
+        {
+            sink.Verbose($"{subject}: the body was validated while it downloaded.");
+        }
+
         jobId ??= ResultDecoders.OutputColumnJobId(decoder);
         sink.Verbose($"{subject}: {decoder.RowCount} rows{(jobId is null || subject.Contains(jobId, StringComparison.Ordinal) ? string.Empty : $" of job {jobId}")}.");
         var shaper = new RowShaper(jobId, decoder.Schema, raw, expandOutput, sink.Warn, subject);
