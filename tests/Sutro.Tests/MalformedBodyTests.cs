@@ -51,6 +51,23 @@ public class MalformedBodyTests : IDisposable
         return ex.Message;
     }
 
+    [Fact]
+    public void ADecodeFailureIsAModuleErrorWithItsIdAndCategory()
+    {
+        string path = Write("cut.json", Utf8("{\"outputs\": [\"a\", "));
+        var ex = Assert.Throws<ResultDecodeException>(() =>
+        {
+            using var decoder = ResultDecoders.Open(path, ResultFormat.Json, new[] { "job_x" }, CancellationToken.None);
+        });
+        SutroException known = ex;
+        Assert.Equal(ErrorIds.ResultDecodeFailed, known.ErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.InvalidData, known.Category);
+        var record = Sutro.Commands.SutroCmdlet.Record(ex, "job_x");
+        Assert.Equal("ResultDecodeFailed", record.FullyQualifiedErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.InvalidData, record.CategoryInfo.Category);
+        Assert.Same(ex, record.Exception);
+    }
+
     [Theory]
     [InlineData("", "empty")]
     [InlineData("   ", "malformed")]

@@ -8,7 +8,6 @@ using System.Threading.Tasks;
 using System.Collections.Generic;
 using Sutro.Api;
 using Sutro.Http;
-using Sutro.Results;
 using Sutro.Settings;
 
 namespace Sutro.Commands;
@@ -122,7 +121,6 @@ public abstract class SutroCmdlet : PSCmdlet, IDisposable
     internal static ErrorRecord Record(Exception exception, object? target) => exception switch
     {
         SutroException known => new ErrorRecord(known, known.ErrorId, known.Category, target),
-        ResultDecodeException decode => new ErrorRecord(decode, ErrorIds.ResultDecodeFailed, ErrorCategory.InvalidData, target),
         _ => new ErrorRecord(
             new InvalidOperationException(
                 $"Unexpected failure for '{target}': {exception.Message} The other jobs and files are not affected; " +
