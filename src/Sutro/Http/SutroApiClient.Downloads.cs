@@ -159,7 +159,7 @@ internal sealed partial class SutroApiClient
                     {
                         await using var destination = tee ? validator!.Wrap(file, leaveOpen: true) : null;
                         got = await CopyBodyAsync(response, destination ?? file, start, expected, progress, cancellationToken,
-                            limit: expected).ConfigureAwait(false);
+                            limit: expected, path: path).ConfigureAwait(false);
                         if (download.AnnouncedSize is { } announced && got != announced)
                         {
                             throw SizeMismatch(download.JobId, got, announced);

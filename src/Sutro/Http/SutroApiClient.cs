@@ -262,12 +262,16 @@ internal sealed partial class SutroApiClient
     /// Streams a response body into <paramref name="destination"/>, which already holds
     /// <paramref name="start"/> bytes; the whole file should be <paramref name="expected"/> bytes. A body
     /// that ends early, breaks off or stalls is <c>DownloadInterrupted</c>/<c>DownloadStalled</c>; one that
-    /// runs past <paramref name="limit"/> is <c>ResultsSizeMismatch</c>. Returns the file's size so far.
+    /// runs past <paramref name="limit"/> is <c>ResultsSizeMismatch</c>; with no limit, the file at <paramref name="path"/>
+    /// (or the destination's own file) never eats into the disk's reserve (<see cref="DiskReserve"/>). Returns the size so far.
     /// </summary>
-    internal async Task<long> CopyBodyAsync(HttpResponseMessage response, Stream destination, long start, long? expected, Action<long, long?> progress, CancellationToken cancellationToken, long? limit = null)
+    internal async Task<long> CopyBodyAsync(HttpResponseMessage response, Stream destination, long start, long? expected, Action<long, long?> progress, CancellationToken cancellationToken, long? limit = null, string? path = null)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
         long total = start;
+        // A body of no announced size could go on for ever: its file must never fill the disk.
+        string? file = path ?? (destination as FileStream)?.Name;
+        var space = limit is null && file is not null ? new DiskReserve(file) : null;
         try
         {
             await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -298,6 +302,7 @@ internal sealed partial class SutroApiClient
                         $"The server sent more than the {limit} bytes announced for this file; the download was stopped.");
                 }
 
+                space?.Require(total, read);
                 await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 total += read;
                 progress(total, expected);
