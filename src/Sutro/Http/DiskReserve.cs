@@ -13,7 +13,7 @@ namespace Sutro.Http;
 internal sealed class DiskReserve
 {
     /// <summary>The free space a download never eats into (tests raise it to reach the limit).</summary>
-    internal static long ReserveBytes { get; set; } = 512L * 1024 * 1024;
+    internal static long ReserveBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>Bytes written between two checks of the free space.</summary>
     internal const long CheckEvery = 32L * 1024 * 1024;
