@@ -98,8 +98,9 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
                 new JobWaitProgress(ProgressIds.InvokeSutroBatchWait, QueueProgress), QueueVerbose);
             RunAsync(token => waiter.WaitAsync(jobId, token));
         }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        catch (Exception ex) when (StopToken.IsCancellationRequested && ex is OperationCanceledException or PipelineStoppedException)
         {
+            // Stopped while waiting (the wait is cancelled, or a queued progress record met the stopped pipeline).
             Stopped(jobId, name);
             throw new PipelineStoppedException();
         }
