@@ -64,13 +64,15 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
     {
         if (Raw && ExpandOutput)
         {
-            Refuse(ErrorIds.RawWithExpandOutput, "-Raw keeps every output exactly as the server sent it, so it cannot be combined with -ExpandOutput. Use one or the other.", null);
+            Refuse(ErrorIds.RawWithExpandOutput, "-Raw keeps every output exactly as the server sent it, so it cannot " +
+                "be combined with -ExpandOutput. Use one or the other.", null);
         }
 
         base.BeginProcessing();
     }
 
-    private protected override void OnInput(PSObject? input, string? text) => _held.Add(Mode == InputMode.Text ? text : input);
+    private protected override void OnInput(PSObject? input, string? text) =>
+        _held.Add(Mode == InputMode.Text ? text : input);
 
     protected override void EndProcessing()
     {
@@ -98,7 +100,8 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
                 new JobWaitProgress(ProgressIds.InvokeSutroBatchWait, QueueProgress), QueueVerbose);
             RunAsync(token => waiter.WaitAsync(jobId, token));
         }
-        catch (Exception ex) when (StopToken.IsCancellationRequested && ex is OperationCanceledException or PipelineStoppedException)
+        catch (Exception ex) when (StopToken.IsCancellationRequested
+            && ex is OperationCanceledException or PipelineStoppedException)
         {
             // Stopped while waiting (the wait is cancelled, or a queued progress record met the stopped pipeline).
             Stopped(jobId, name);
@@ -128,11 +131,13 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
             RetryInterval = TimeSpan.FromSeconds(Math.Min(PollIntervalSec, 5)),
         };
         using var download = new TemporaryFile();
-        var progress = new ByteProgress(ProgressIds.InvokeSutroBatchDownload, $"Downloading results of job {jobId}", QueueProgress);
+        var progress = new ByteProgress(ProgressIds.InvokeSutroBatchDownload, $"Downloading results of job {jobId}",
+            QueueProgress);
         ResultsFile file;
         try
         {
-            file = RunAsync(token => api.DownloadResultsAsync(request, new ResultsTarget(download.Path), progress.Report, token));
+            file = RunAsync(token =>
+                api.DownloadResultsAsync(request, new ResultsTarget(download.Path), progress.Report, token));
         }
         finally
         {
