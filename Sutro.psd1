@@ -17,6 +17,7 @@
         'Get-SutroJobResult'
         'Get-SutroQuota'
         'Import-SutroJobResult'
+        'Invoke-SutroBatch'
         'Start-SutroJob'
         'Stop-SutroJob'
         'Test-SutroConnection'

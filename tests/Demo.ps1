@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
     The module's main job, against the built-in mock Sutro server: fetch a finished job's results
-    and filter them in the pipeline, list jobs, and wait for one to finish, as an ops engineer would.
+    and filter them in the pipeline, list jobs, wait for one to finish, and run a batch of tickets end to
+    end with Invoke-SutroBatch, as an ops engineer would.
 #>
 param([Parameter(Mandatory)][string]$ModulePath)
 $ErrorActionPreference = 'Stop'
@@ -31,6 +32,31 @@ try {
     Write-Host '> Get-SutroJob -Status Queued | Wait-SutroJob -PollIntervalSec 1 | Get-SutroJobResult -IncludeInput | Format-Table JobId, Index, Output, Input'
     Get-SutroJob -Status Queued | Wait-SutroJob -PollIntervalSec 1 | Get-SutroJobResult -IncludeInput |
         Format-Table JobId, Index, Output, Input | Out-Host
+
+    # A batch end to end: tickets in, each ticket with its label out, in a folder of its own.
+    $work = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "sutro-demo-$PID") -Force
+    Push-Location $work
+    try {
+        @(
+            [pscustomobject]@{ Id = 101; Subject = 'Billing'; Body = 'I was charged twice this month.' }
+            [pscustomobject]@{ Id = 102; Subject = 'Outage'; Body = 'The dashboard has been down since 9am.' }
+            [pscustomobject]@{ Id = 103; Subject = 'Login'; Body = 'The password reset link has expired.' }
+        ) | Export-Csv tickets.csv
+        Write-Host '> Import-Csv tickets.csv |'
+        Write-Host "    Invoke-SutroBatch -Model gpt-oss-20b -InputProperty Body -SystemPrompt 'Classify the ticket.' ``"
+        Write-Host "        -OutputSchema @{ type = 'object'; properties = @{ label = @{ type = 'string' } } } -ExpandOutput |"
+        Write-Host '    Export-Csv classified.csv'
+        Import-Csv tickets.csv |
+            Invoke-SutroBatch -Model gpt-oss-20b -InputProperty Body -SystemPrompt 'Classify the ticket.' `
+                -OutputSchema @{ type = 'object'; properties = @{ label = @{ type = 'string' } } } -ExpandOutput -PollIntervalSec 1 |
+            Export-Csv classified.csv
+        Write-Host '> Get-Content classified.csv'
+        Get-Content classified.csv | Out-Host
+    }
+    finally {
+        Pop-Location
+        Remove-Item -LiteralPath $work -Recurse -Force
+    }
 }
 finally {
     Stop-SutroMockServer $server

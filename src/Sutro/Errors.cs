@@ -81,6 +81,7 @@ public static class ErrorIds
     public const string OutputSchemaInvalid = "OutputSchemaInvalid";
     public const string ParameterConflict = "ParameterConflict";
     public const string SamplingParametersInvalid = "SamplingParametersInvalid";
+    public const string ResultRowCountMismatch = "ResultRowCountMismatch";
 }
 
 /// <summary>

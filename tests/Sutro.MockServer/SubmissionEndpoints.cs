@@ -118,7 +118,8 @@ public static class SubmissionEndpoints
             string? schema = body.TryGetProperty("json_schema", out JsonElement js) && js.ValueKind == JsonValueKind.Object
                 ? js.GetRawText() : null;
             long chars = inputs.Sum(i => i is null ? 0L : Encoding.UTF8.GetCharCount(i));
-            var rows = new SubmittedRows(inputs, schema, estimate);
+            var rows = new SubmittedRows(script.DropRows > 0 ? inputs.Take(Math.Max(0, inputs.Count - script.DropRows)).ToList() : inputs,
+                schema, estimate);
             catalog.Upsert(new JobDefinition
             {
                 JobId = jobId,
@@ -310,15 +311,16 @@ public static class SubmissionEndpoints
 /// <summary>
 /// What the next submissions do, set by <c>POST /_mock/submission</c> and cleared by a reset:
 /// <c>{"statuses": [...], "failure_reason": {...}, "answer_status": 524, "answer_body": "...",
-/// "cut_connection": true, "old_answer": true, "times": 1}</c>. Whatever it says, the job is created
+/// "cut_connection": true, "old_answer": true, "drop_rows": 1, "times": 1}</c>. Whatever it says, the job is created
 /// first; <c>answer_status</c> then replaces the answer (a CDN timeout after the work was done) and
-/// <c>cut_connection</c> drops the connection instead of answering. <c>times</c> (default 1, -1 until
+/// <c>cut_connection</c> drops the connection instead of answering; <c>drop_rows</c> leaves the last N inputs
+/// out of the results (fewer result rows than inputs). <c>times</c> (default 1, -1 until
 /// reset) counts the submissions it applies to; afterwards jobs move QUEUED -> RUNNING -> SUCCEEDED.
 /// </summary>
 public sealed class SubmissionScript
 {
     public sealed record Step(IReadOnlyList<string> Statuses, string? FailureReason, int? AnswerStatus, string? AnswerBody,
-        bool CutConnection, bool OldAnswer);
+        bool CutConnection, bool OldAnswer, int DropRows = 0);
 
     private static readonly Step Default = new(new[] { "QUEUED", "RUNNING", "SUCCEEDED" }, null, null, null, false, false);
 
@@ -339,7 +341,8 @@ public sealed class SubmissionScript
             e.TryGetProperty("answer_status", out JsonElement a) && a.ValueKind == JsonValueKind.Number ? a.GetInt32() : null,
             e.TryGetProperty("answer_body", out JsonElement b) && b.ValueKind == JsonValueKind.String ? b.GetString() : null,
             e.TryGetProperty("cut_connection", out JsonElement c) && c.ValueKind == JsonValueKind.True,
-            e.TryGetProperty("old_answer", out JsonElement o) && o.ValueKind == JsonValueKind.True);
+            e.TryGetProperty("old_answer", out JsonElement o) && o.ValueKind == JsonValueKind.True,
+            e.TryGetProperty("drop_rows", out JsonElement d) && d.ValueKind == JsonValueKind.Number ? d.GetInt32() : 0);
         lock (_lock)
         {
             _script = step;

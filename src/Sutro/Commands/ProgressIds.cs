@@ -14,4 +14,8 @@ internal static class ProgressIds
     public const int ImportSutroJobResult = 0x5315;
     public const int StartSutroJobUpload = 0x5316;
     public const int StartSutroJobWait = 0x5317;
+    public const int InvokeSutroBatchUpload = 0x5318;
+    public const int InvokeSutroBatchWait = 0x5319;
+    public const int InvokeSutroBatchDownload = 0x531A;
+    public const int InvokeSutroBatchDecode = 0x531B;
 }

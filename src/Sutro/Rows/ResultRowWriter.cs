@@ -13,7 +13,9 @@ namespace Sutro.Rows;
 /// <param name="Warn">Writes a warning.</param>
 /// <param name="Verbose">Writes verbose text.</param>
 /// <param name="Progress">Writes a progress record, or null when progress is not shown.</param>
-internal sealed record RowSink(Action<object> Write, Action<string> Warn, Action<string> Verbose, Action<ProgressRecord>? Progress);
+/// <param name="Counted">Told the file's row count before any row is written; may throw to write none.</param>
+internal sealed record RowSink(Action<object> Write, Action<string> Warn, Action<string> Verbose, Action<ProgressRecord>? Progress,
+    Action<long>? Counted = null);
 
 /// <summary>
 /// The one path from a results file to the pipeline, for Get-SutroJobResult and Import-SutroJobResult alike:
@@ -40,6 +42,7 @@ internal static class ResultRowWriter
 
         jobId ??= ResultDecoders.OutputColumnJobId(decoder);
         sink.Verbose($"{subject}: {decoder.RowCount} rows{(jobId is null || subject.Contains(jobId, StringComparison.Ordinal) ? string.Empty : $" of job {jobId}")}.");
+        sink.Counted?.Invoke(decoder.RowCount);
         var shaper = new RowShaper(jobId, decoder.Schema, raw, expandOutput, sink.Warn, subject);
         var progress = new RowProgress(progressId, $"Decoding the rows of {subject}", decoder.RowCount, sink.Progress);
         long index = 0;

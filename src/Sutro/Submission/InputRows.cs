@@ -35,19 +35,23 @@ internal sealed class InputRows
 
     public InputSpool Spool { get; } = new();
 
-    /// <summary>Adds one pipeline object (<paramref name="row"/> is its 1-based number).</summary>
-    public void Add(object? input, long row)
+    /// <summary>
+    /// Adds one pipeline object (<paramref name="row"/> is its 1-based number); returns the text sent, or null
+    /// for an object row.
+    /// </summary>
+    public string? Add(object? input, long row)
     {
+        string text;
         switch (_mode)
         {
             case InputMode.Text:
-                Spool.AddText(Text(input, row, "is", "Name the property that holds its text with -InputProperty, build the text with -InputScript, or send whole objects with -ObjectRows."));
+                text = Text(input, row, "is", "Name the property that holds its text with -InputProperty, build the text with -InputScript, or send whole objects with -ObjectRows.");
                 break;
             case InputMode.Property:
-                Spool.AddText(Text(PropertyOf(input, row), row, $"has in its property '{_property}'", "Choose a property that holds text, or build the text with -InputScript."));
+                text = Text(PropertyOf(input, row), row, $"has in its property '{_property}'", "Choose a property that holds text, or build the text with -InputScript.");
                 break;
             case InputMode.Script:
-                Spool.AddText(Text(RunScript(input, row), row, "gets from -InputScript", "Make the script return one string for each row."));
+                text = Text(RunScript(input, row), row, "gets from -InputScript", "Make the script return one string for each row.");
                 break;
             default:
                 if (!PowerShellJson.IsObject(input))
@@ -64,8 +68,11 @@ internal sealed class InputRows
                     throw Bad(ErrorIds.InputNotObject, row, $"Input row {row} cannot be written as JSON: {ex.Message}.");
                 }
 
-                break;
+                return null;
         }
+
+        Spool.AddText(text);
+        return text;
     }
 
     private object? PropertyOf(object? input, long row)

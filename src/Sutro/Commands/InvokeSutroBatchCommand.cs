@@ -1,0 +1,256 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using Sutro.Api;
+using Sutro.Http;
+using Sutro.Jobs;
+using Sutro.Results;
+using Sutro.Rows;
+using Sutro.Submission;
+
+namespace Sutro.Commands;
+
+/// <summary>
+/// Invoke-SutroBatch: submits the pipeline's inputs as one job (as Start-SutroJob does), waits for it, fetches
+/// its results and writes each input joined with its output, in input order. Object inputs come out as the
+/// same objects with Output and CumulativeLogprob (and, with -ExpandOutput, the output's fields) added; text
+/// inputs as <see cref="JobResultRow"/>s whose Input is the text. The inputs are held in memory for the join.
+/// Ctrl+C while waiting leaves the job running (or, with -CancelOnStop, cancels it) and says which.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "SutroBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+    DefaultParameterSetName = TextSet)]
+[OutputType(typeof(JobResultRow))]
+public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
+{
+    /// <summary>Names a row's output brings; all but Input are added to an object input.</summary>
+    private static readonly HashSet<string> RowNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "JobId", "Index", "Input", "Output", "CumulativeLogprob",
+    };
+
+    private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Each input as it came: its text (text inputs) or the object itself.</summary>
+    private readonly List<object?> _held = new();
+
+    [Parameter]
+    public ResultFormat Format { get; set; } = ResultFormat.Parquet;
+
+    [Parameter]
+    public SwitchParameter ExpandOutput { get; set; }
+
+    [Parameter]
+    public SwitchParameter Raw { get; set; }
+
+    /// <summary>Cancels the job when the command is stopped (Ctrl+C) while waiting; without it the job keeps running.</summary>
+    [Parameter]
+    public SwitchParameter CancelOnStop { get; set; }
+
+    /// <summary>How long to wait for the job in all, counted from the submission; without it, as long as it takes.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int TimeoutSec { get; set; }
+
+    /// <summary>Seconds between two status checks (default 5).</summary>
+    [Parameter]
+    [ValidateRange(0.1, 3600)]
+    public double PollIntervalSec { get; set; } = 5;
+
+    private protected override int UploadProgressId => ProgressIds.InvokeSutroBatchUpload;
+
+    protected override void BeginProcessing()
+    {
+        if (Raw && ExpandOutput)
+        {
+            Refuse(ErrorIds.RawWithExpandOutput, "-Raw keeps every output exactly as the server sent it, so it cannot " +
+                "be combined with -ExpandOutput. Use one or the other.", null);
+        }
+
+        base.BeginProcessing();
+    }
+
+    private protected override void OnInput(PSObject? input, string? text) =>
+        _held.Add(Mode == InputMode.Text ? text : input);
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            Run();
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    private void Run()
+    {
+        if (SubmitOnce() is not var (jobId, api, name))
+        {
+            return;
+        }
+
+        try
+        {
+            var deadline = new WaitDeadline(Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null);
+            var waiter = new JobWaiter(api, TimeSpan.FromSeconds(PollIntervalSec), deadline,
+                new JobWaitProgress(ProgressIds.InvokeSutroBatchWait, QueueProgress), QueueVerbose);
+            RunAsync(token => waiter.WaitAsync(jobId, token));
+        }
+        catch (Exception ex) when (StopToken.IsCancellationRequested
+            && ex is OperationCanceledException or PipelineStoppedException)
+        {
+            // Stopped while waiting (the wait is cancelled, or a queued progress record met the stopped pipeline).
+            Stopped(jobId, name);
+            throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (ex is SutroApiException or SutroJobException)
+        {
+            WriteFailure(ex, jobId);
+            return;
+        }
+
+        try
+        {
+            Fetch(api, jobId);
+        }
+        catch (Exception ex) when (IsPerItemFailure(ex))
+        {
+            WriteFailure(ex, jobId);
+        }
+    }
+
+    private void Fetch(SutroApi api, string jobId)
+    {
+        var request = new ResultsRequest(jobId, Format, IncludeInputs: false, IncludeLogprobs: true)
+        {
+            KnownSucceeded = true,
+            RetryInterval = TimeSpan.FromSeconds(Math.Min(PollIntervalSec, 5)),
+        };
+        using var download = new TemporaryFile();
+        var progress = new ByteProgress(ProgressIds.InvokeSutroBatchDownload, $"Downloading results of job {jobId}",
+            QueueProgress);
+        ResultsFile file;
+        try
+        {
+            file = RunAsync(token =>
+                api.DownloadResultsAsync(request, new ResultsTarget(download.Path), progress.Report, token));
+        }
+        finally
+        {
+            progress.Complete();
+        }
+
+        long next = 0;
+        var sink = RowSinks.For(this) with
+        {
+            Counted = rows => CheckCount(jobId, rows),
+            Write = row => WriteObject(Join(row, jobId, next++)),
+        };
+        ResultRowWriter.Write(download.Path, file.Format, new[] { jobId }, jobId, Raw, ExpandOutput, $"Job {jobId}",
+            ProgressIds.InvokeSutroBatchDecode, sink, StopToken);
+    }
+
+    /// <summary>Refuses a results file whose rows do not pair one to one with the inputs, before any row is written.</summary>
+    private void CheckCount(string jobId, long rows)
+    {
+        if (rows != _held.Count)
+        {
+            throw new SutroApiException(ErrorIds.ResultRowCountMismatch, ErrorCategory.InvalidResult,
+                $"Job '{jobId}' has {rows} result rows for {_held.Count} inputs, so its outputs cannot be paired with the " +
+                "inputs and none was written. Look at the job with Get-SutroJob " + jobId + " | Format-List, and read " +
+                "its rows as they are with Get-SutroJobResult " + jobId + " -IncludeInput.");
+        }
+    }
+
+    /// <summary>Input <paramref name="index"/> joined with its result <paramref name="row"/>.</summary>
+    private object Join(object row, string jobId, long index)
+    {
+        if (index >= _held.Count)
+        {
+            CheckCount(jobId, index + 1);
+        }
+
+        var shaped = row as PSObject;
+        var result = (JobResultRow)(shaped?.BaseObject ?? row);
+        object? held = _held[(int)index];
+        _held[(int)index] = null; // joined: the cmdlet no longer keeps it alive
+        if (Mode == InputMode.Text)
+        {
+            result.Input = held;
+            if (shaped is not null)
+            {
+                shaped.Properties["Input"].Value = held;
+            }
+
+            return row;
+        }
+
+        // An object input: the same object, with the output's properties added after its own. A name the
+        // object already has is prefixed (Output_Output...), as -ExpandOutput does for its fields.
+        PSObject target = held is null ? new PSObject() : PSObject.AsPSObject(held);
+        var names = new PropertyNames(RowShaper.ClashPrefix, target.Properties.Select(p => p.Name));
+        target.Properties.Add(new PSNoteProperty(names.Assign("Output"), shaped?.Properties["Output"].Value ?? result.Output));
+        target.Properties.Add(new PSNoteProperty(names.Assign("CumulativeLogprob"), result.CumulativeLogprob));
+        if (shaped is not null)
+        {
+            foreach (PSPropertyInfo property in shaped.Properties)
+            {
+                if (property.MemberType == PSMemberTypes.NoteProperty && !RowNames.Contains(property.Name))
+                {
+                    target.Properties.Add(new PSNoteProperty(names.Assign(property.Name), property.Value));
+                }
+            }
+        }
+
+        return target;
+    }
+
+    /// <summary>
+    /// After Ctrl+C while waiting: cancels the job with -CancelOnStop, and says on the host (the output streams are
+    /// closed once a pipeline stops) whether the job is still running, with its id.
+    /// </summary>
+    private void Stopped(string jobId, string name)
+    {
+        string message;
+        if (CancelOnStop)
+        {
+            try
+            {
+                // A quiet client: verbose text cannot be written while the pipeline stops.
+                var api = new SutroApi(new SutroApiClient(ResolveEndpoint(ApiUrl, ApiKey), _ => { })
+                {
+                    MaxRetryCount = MaxRetryCount,
+                    ResponseTimeout = TimeSpan.FromSeconds(ConnectionTimeoutSeconds),
+                    Proxy = Proxy,
+                    ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+                });
+                using var timeout = new CancellationTokenSource(CancelTimeout);
+                api.CancelAsync(jobId, timeout.Token).GetAwaiter().GetResult();
+                message = $"Stopped waiting for job {jobId} ({name}) and asked the service to cancel it (-CancelOnStop).";
+            }
+            catch (Exception ex) when (ex is SutroException or OperationCanceledException)
+            {
+                message = $"Stopped waiting for job {jobId} ({name}), but it could not be cancelled: {ex.Message} " +
+                    $"It may still be running; cancel it with Stop-SutroJob {jobId}.";
+            }
+        }
+        else
+        {
+            message = $"Stopped waiting for job {jobId} ({name}); the job is still running on the service. " +
+                $"Wait for it and read its results with Wait-SutroJob {jobId} | Get-SutroJobResult, or cancel it with Stop-SutroJob {jobId}.";
+        }
+
+        try
+        {
+            Host.UI.WriteWarningLine(message);
+        }
+        catch (Exception ex) when (ex is NotImplementedException or PSInvalidOperationException or System.Management.Automation.Host.HostException)
+        {
+            // A host without a user interface: there is nowhere left to say it.
+        }
+    }
+}
