@@ -141,17 +141,8 @@ internal sealed class ChunkInput : IDisposable
     public PageHeaderInfo ReadPageHeader()
     {
         var header = new PageHeaderInfo();
-        short field = 0;
-        while (true)
+        ReadStruct((field, type) =>
         {
-            int b = ReadByte();
-            if (b == 0)
-            {
-                break;
-            }
-
-            field = NextField(b, field);
-            int type = b & 0x0F;
             switch (field)
             {
                 case 1: header.Type = ReadI32(type); break;
@@ -163,7 +154,7 @@ internal sealed class ChunkInput : IDisposable
                 case 8 when type == 12: ReadDataPageHeader(header, v2: true); break;
                 default: SkipValue(type, 0); break;
             }
-        }
+        });
 
         if (header.Type < 0 || header.UncompressedSize < 0 || header.CompressedSize < 0)
         {
@@ -173,37 +164,36 @@ internal sealed class ChunkInput : IDisposable
         return header;
     }
 
-    private void ReadDataPageHeader(PageHeaderInfo header, bool v2)
+    private void ReadDataPageHeader(PageHeaderInfo header, bool v2) => ReadStruct((field, type) =>
     {
-        short field = 0;
-        while (true)
+        switch (v2 ? field + 100 : field)
         {
-            int b = ReadByte();
-            if (b == 0)
-            {
-                return;
-            }
-
-            field = NextField(b, field);
-            int type = b & 0x0F;
-            switch (v2 ? field + 100 : field)
-            {
-                case 1: header.NumValues = ReadI32(type); break;
-                case 2: header.Encoding = ReadI32(type); break;
-                case 3: header.DefinitionEncoding = ReadI32(type); break;
-                case 101: header.NumValues = ReadI32(type); break;
-                case 102: header.NumNulls = ReadI32(type); break;
-                case 103: header.NumRows = ReadI32(type); break;
-                case 104: header.Encoding = ReadI32(type); break;
-                case 105: header.DefinitionBytes = ReadI32(type); break;
-                case 106: header.RepetitionBytes = ReadI32(type); break;
-                case 107 when type is 1 or 2: header.IsCompressed = type == 1; break;
-                default: SkipValue(type, 1); break;
-            }
+            case 1: header.NumValues = ReadI32(type); break;
+            case 2: header.Encoding = ReadI32(type); break;
+            case 3: header.DefinitionEncoding = ReadI32(type); break;
+            case 101: header.NumValues = ReadI32(type); break;
+            case 102: header.NumNulls = ReadI32(type); break;
+            case 103: header.NumRows = ReadI32(type); break;
+            case 104: header.Encoding = ReadI32(type); break;
+            case 105: header.DefinitionBytes = ReadI32(type); break;
+            case 106: header.RepetitionBytes = ReadI32(type); break;
+            case 107 when type is 1 or 2: header.IsCompressed = type == 1; break;
+            default: SkipValue(type, 1); break;
         }
-    }
+    });
 
-    private void ReadDictionaryPageHeader(PageHeaderInfo header)
+    private void ReadDictionaryPageHeader(PageHeaderInfo header) => ReadStruct((field, type) =>
+    {
+        switch (field)
+        {
+            case 1: header.NumValues = ReadI32(type); break;
+            case 2: header.Encoding = ReadI32(type); break;
+            default: SkipValue(type, 1); break;
+        }
+    });
+
+    /// <summary>Walks the fields of one Thrift compact struct up to its stop byte, handing each id and type on.</summary>
+    private void ReadStruct(Action<short, int> onField)
     {
         short field = 0;
         while (true)
@@ -215,13 +205,7 @@ internal sealed class ChunkInput : IDisposable
             }
 
             field = NextField(b, field);
-            int type = b & 0x0F;
-            switch (field)
-            {
-                case 1: header.NumValues = ReadI32(type); break;
-                case 2: header.Encoding = ReadI32(type); break;
-                default: SkipValue(type, 1); break;
-            }
+            onField(field, b & 0x0F);
         }
     }
 
