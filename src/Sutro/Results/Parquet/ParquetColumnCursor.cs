@@ -102,36 +102,13 @@ internal sealed class ParquetColumnCursor : IDisposable
     }
 
     /// <summary>The next <paramref name="count"/> rows' values; a failure says how many were read before it.</summary>
-    public void Read(int count, object?[] target)
-    {
-        int i = 0;
-        try
-        {
-            for (; i < count; i++)
-            {
-                if (_pageLeft == 0)
-                {
-                    NextDataPage();
-                }
-
-                _pageLeft--;
-                if (_hasLevels && _levels[_levelAt++] == 0)
-                {
-                    target[i] = null;
-                    continue;
-                }
-
-                target[i] = NextValue();
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new ParquetRowFailure(i, ex);
-        }
-    }
+    public void Read(int count, object?[] target) => ReadRows(count, target, NextValue);
 
     /// <summary>The next <paramref name="count"/> rows of a FLOAT or DOUBLE column.</summary>
-    public void ReadDoubles(int count, double?[] target)
+    public void ReadDoubles(int count, double?[] target) => ReadRows(count, target, () => NextDouble());
+
+    /// <summary>Fills <paramref name="target"/> row by row: null where the definition level says so, else the next value.</summary>
+    private void ReadRows<T>(int count, T?[] target, Func<T?> next)
     {
         int i = 0;
         try
@@ -144,13 +121,7 @@ internal sealed class ParquetColumnCursor : IDisposable
                 }
 
                 _pageLeft--;
-                if (_hasLevels && _levels[_levelAt++] == 0)
-                {
-                    target[i] = null;
-                    continue;
-                }
-
-                target[i] = NextDouble();
+                target[i] = _hasLevels && _levels[_levelAt++] == 0 ? default : next();
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

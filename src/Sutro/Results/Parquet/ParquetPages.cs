@@ -344,9 +344,10 @@ internal sealed class ChunkInput : IDisposable
 /// The next <c>length</c> bytes of a chunk as a stream (a page's compressed body), with its CRC-32 checked at the
 /// end when the page header carries one.
 /// </summary>
-internal sealed class PageBodyStream : Stream
+internal sealed class PageBodyStream : ForwardOnlyStream
 {
     private readonly ChunkInput _input;
+    private readonly long _length;
     private readonly Crc32? _crc;
     private readonly int _expectedCrc;
     private long _left;
@@ -359,6 +360,7 @@ internal sealed class PageBodyStream : Stream
         }
 
         _input = input;
+        _length = length;
         _left = length;
         if (crc is { } expected)
         {
@@ -368,6 +370,8 @@ internal sealed class PageBodyStream : Stream
     }
 
     public long Left => _left;
+
+    protected override long BytesRead => _length - _left;
 
     public override int Read(Span<byte> buffer)
     {
@@ -395,33 +399,11 @@ internal sealed class PageBodyStream : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int ReadByte()
     {
         Span<byte> one = stackalloc byte[1];
         return Read(one) == 0 ? -1 : one[0];
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>The compression codecs of parquet.thrift that the page reader decompresses itself.</summary>

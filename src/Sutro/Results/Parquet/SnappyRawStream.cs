@@ -9,7 +9,7 @@ namespace Sutro.Results.Parquet;
 /// back-references never reach further; this reader keeps 1 MiB and refuses a reference beyond it by name.
 /// Used for pages too large to inflate whole; smaller pages go through Snappier in one call.
 /// </summary>
-internal sealed class SnappyRawStream : Stream
+internal sealed class SnappyRawStream : ForwardOnlyStream
 {
     private const int Window = 1 << 20;
     private readonly Stream _source;
@@ -22,8 +22,11 @@ internal sealed class SnappyRawStream : Stream
     private long _declared = -1;
     private long _produced;
     private long _literalLeft;
+    private long _handed;
 
     public SnappyRawStream(Stream source) => _source = source;
+
+    protected override long BytesRead => _handed;
 
     public override int Read(Span<byte> buffer)
     {
@@ -40,6 +43,7 @@ internal sealed class SnappyRawStream : Stream
         int n = Math.Min(buffer.Length, _writePos - _readPos);
         _out.AsSpan(_readPos, n).CopyTo(buffer);
         _readPos += n;
+        _handed += n;
         return n;
     }
 
@@ -207,26 +211,4 @@ internal sealed class SnappyRawStream : Stream
     private int NextByte() => HaveInput() ? _in[_inPos++] : throw Damaged("it ends inside an element");
 
     private static ParquetPageException Damaged(string why) => new($"a Snappy page is damaged: {why}");
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
