@@ -38,7 +38,7 @@ Describe 'Start-SutroJob' {
             $post[0].headers.'Content-Type' | Should -BeExactly 'application/json; charset=utf-8'
             $post[0].headers.'Content-Length' | Should -Be $post[0].submission.body_bytes
             $s = $post[0].submission
-            @($s.PSObject.Properties.Name) | Should -Be @('body_bytes', 'model', 'job_priority', 'name', 'cost_estimate', 'input_count', 'inputs')
+            @($s.PSObject.Properties.Name) | Should -Be @('body_bytes', 'model', 'job_priority', 'name', 'cost_estimate', 'truncate_rows', 'input_count', 'inputs')
             $s.model | Should -BeExactly 'llama-3.1-8b'
             $s.job_priority | Should -Be 0
             $s.name | Should -BeExactly 'colours'
@@ -78,8 +78,27 @@ Describe 'Start-SutroJob' {
         It 'sends an explicit $false switch as false, and leaves an absent one out' {
             'a' | Start-SutroJob -Model m -TruncateRows:$false @common | Out-Null
             $s = (Get-Submission)[0].submission
+            $s.truncate_rows | Should -BeOfType [bool]
             $s.truncate_rows | Should -BeFalse
             $s.PSObject.Properties.Name | Should -Not -Contain 'random_seed_per_input'
+        }
+
+        It 'always sends truncate_rows as the SDK does: <Case>' -ForEach @(
+            @{ Case = 'true for a model'; Make = { 'a' | Start-SutroJob -Model m -Name t @common }
+                Body = '{"model":"m","job_priority":0,"name":"t","cost_estimate":false,"truncate_rows":true,"inputs":["a"]}' }
+            @{ Case = 'false for a Function (-ObjectRows)'; Make = { [pscustomobject]@{ q = 'a' } | Start-SutroJob -Model my-fn -Name t -ObjectRows @common }
+                Body = '{"model":"my-fn","job_priority":0,"name":"t","cost_estimate":false,"truncate_rows":false,"inputs":[{"q":"a"}]}' }
+            @{ Case = '-TruncateRows:$false for a model'; Make = { 'a' | Start-SutroJob -Model m -Name t -TruncateRows:$false @common }
+                Body = '{"model":"m","job_priority":0,"name":"t","cost_estimate":false,"truncate_rows":false,"inputs":["a"]}' }
+            @{ Case = '-TruncateRows for a Function'; Make = { [pscustomobject]@{ q = 'a' } | Start-SutroJob -Model my-fn -Name t -ObjectRows -TruncateRows @common }
+                Body = '{"model":"my-fn","job_priority":0,"name":"t","cost_estimate":false,"truncate_rows":true,"inputs":[{"q":"a"}]}' }
+            @{ Case = 'true for a cost estimate'; Make = { 'a' | Start-SutroJob -Model m -Name t -EstimateCost @common }
+                Body = '{"model":"m","job_priority":0,"name":"t","cost_estimate":true,"truncate_rows":true,"inputs":["a"]}' }
+        ) {
+            & $Make | Out-Null
+            $post = @(Get-Submission)
+            $post.Count | Should -Be 1
+            $post[0].body | Should -BeExactly $Body
         }
 
         It 'accepts the job id under job_id (older deployments)' {
@@ -216,6 +235,35 @@ Describe 'Start-SutroJob' {
             'a' | Start-SutroJob -Model nope @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeExactly "SubmissionRejected$errorSuffix"
             $err[0].Exception.Message | Should -BeLike '*The server said: Unknown model. No job was created: fix the request and submit it again.'
+            $err[0].ErrorDetails | Should -BeNullOrEmpty -Because 'the answer gave no code or request id to quote'
+            $err[0].Exception.Reference | Should -BeNullOrEmpty
+        }
+
+        It 'a refusal keeps the code and request id of the body, in the message and apart' {
+            Set-SubmissionScript @{ answer_status = 422; answer_body = '{"detail":"Unknown model","code":"model_not_found","request_id":"req_8f2c"}' }
+            'a' | Start-SutroJob -Model nope @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "SubmissionRejected$errorSuffix"
+            $support = "If you contact Sutro support, quote code 'model_not_found', request id 'req_8f2c'."
+            $err[0].Exception.Message | Should -BeExactly ('The Sutro API answered 422 Unprocessable Entity. The server said: Unknown model. ' +
+                "No job was created: fix the request and submit it again. $support")
+            $err[0].ErrorDetails.Message | Should -BeExactly $err[0].Exception.Message
+            $err[0].ErrorDetails.RecommendedAction | Should -BeExactly $support
+            $err[0].Exception.Reference.Code | Should -BeExactly 'model_not_found'
+            $err[0].Exception.Reference.RequestId | Should -BeExactly 'req_8f2c'
+            $err[0].Exception.Reference.Detail | Should -BeExactly 'Unknown model'
+            $err[0].TargetObject | Should -BeLike 'ps-*'
+        }
+
+        It 'an unknown outcome keeps the request id of the x-request-id header' {
+            Invoke-MockControl $server 'faults' -Body @{ path = 'batch-inference'; status = 503; body = '{"detail":"Busy"}'
+                headers = @{ 'x-request-id' = 'edge-42' } } | Out-Null
+            'a' | Start-SutroJob -Model m -Name busy @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "SubmissionOutcomeUnknown$errorSuffix"
+            $err[0].Exception.Message | Should -BeLike ("*The Sutro API failed with 503 Service Unavailable. The server said: Busy. Try again later. " +
+                "If you contact Sutro support, quote request id 'edge-42'. It was not sent again*")
+            $err[0].ErrorDetails.RecommendedAction | Should -BeExactly "If you contact Sutro support, quote request id 'edge-42'."
+            $err[0].Exception.Reference.RequestId | Should -BeExactly 'edge-42'
+            $err[0].Exception.Reference.Code | Should -BeNullOrEmpty
         }
     }
 

@@ -22,6 +22,8 @@ public sealed class RequestLogEntry
     public bool Fault { get; set; }
     /// <summary>The fields of a submitted job's body (JSON text), set by the submission endpoint.</summary>
     public string? Submission { get; set; }
+    /// <summary>A submission's body exactly as received (up to 1 MiB), set by the submission endpoint.</summary>
+    public string? Body { get; set; }
 }
 
 /// <summary>Every request on both origins since the last reset (the control API itself is not logged).</summary>
@@ -54,6 +56,7 @@ public sealed class RequestLog
                 else w.WriteNumber("status", e.Status);
                 w.WriteBoolean("fault", e.Fault);
                 JobJson.WriteRaw(w, "submission", e.Submission);
+                w.WriteString("body", e.Body);
                 w.WriteStartObject("headers");
                 foreach (var (name, value) in e.Headers) w.WriteString(name, value);
                 w.WriteEndObject();

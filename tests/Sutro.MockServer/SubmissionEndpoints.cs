@@ -23,7 +23,8 @@ namespace Sutro.MockServer;
 /// read, and serves <see cref="SubmittedRows"/> in every format. <c>cost_estimate: true</c> makes an estimate
 /// job (run type <c>COST_ESTIMATE</c>, <c>cost_estimate</c> set when it has succeeded, no outputs).
 /// Inputs given as a URL (<c>inputs</c> a string, with <c>column_name</c>) are fetched, read as Parquet, and
-/// the named column (and <c>id_column_name</c>) become the rows. The request log shows the body's fields.
+/// the named column (and <c>id_column_name</c>) become the rows. The request log shows the body's fields
+/// (<c>submission</c>) and, up to 1 MiB, the body exactly as received (<c>body</c>).
 /// <c>POST /_mock/submission</c> scripts the next submissions (see <see cref="SubmissionScript"/>).
 /// </summary>
 public static class SubmissionEndpoints
@@ -66,6 +67,10 @@ public static class SubmissionEndpoints
             var counting = new CountingStream(ctx.Request.Body);
             doc = await JsonDocument.ParseAsync(counting, cancellationToken: ctx.RequestAborted);
             bodyBytes = counting.Count;
+            if (ctx.Items.TryGetValue(typeof(RequestLogEntry), out object? logged) && logged is RequestLogEntry entry)
+            {
+                entry.Body = counting.Captured;
+            }
         }
         catch (JsonException ex)
         {
@@ -285,25 +290,37 @@ public static class SubmissionEndpoints
         return (inputs, id is null ? null : new ExtraColumn(id.Name, ids));
     }
 
+    /// <summary>Bodies up to this size are kept verbatim in the request log (<c>body</c>).</summary>
+    private const int CapturedBytes = 1024 * 1024;
+
     private sealed class CountingStream(Stream inner) : Stream
     {
+        private readonly MemoryStream _captured = new();
+
         public long Count { get; private set; }
+
+        /// <summary>The body as received (UTF-8), or null when it was longer than <see cref="CapturedBytes"/>.</summary>
+        public string? Captured => Count <= CapturedBytes ? Encoding.UTF8.GetString(_captured.GetBuffer(), 0, (int)_captured.Length) : null;
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
         public override long Length => throw new NotSupportedException();
         public override long Position { get => Count; set => throw new NotSupportedException(); }
         public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => Add(inner.Read(buffer, offset, count));
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, System.Threading.CancellationToken ct = default) =>
-            Add(await inner.ReadAsync(buffer, ct));
+        public override int Read(byte[] buffer, int offset, int count) => Add(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, System.Threading.CancellationToken ct = default)
+        {
+            int n = await inner.ReadAsync(buffer, ct);
+            return Add(buffer.Span[..n]);
+        }
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        private int Add(int n)
+        private int Add(ReadOnlySpan<byte> read)
         {
-            Count += n;
-            return n;
+            if (Count + read.Length <= CapturedBytes) _captured.Write(read);
+            Count += read.Length;
+            return read.Length;
         }
     }
 }

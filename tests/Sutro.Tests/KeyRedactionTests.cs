@@ -27,4 +27,31 @@ public class KeyRedactionTests
     {
         Assert.Equal(expected, Redact(text));
     }
+
+    private static string RedactShort(string text) =>
+        new SutroApiClient(new SutroEndpoint(ApiUrl.Normalize("https://deploy.example.com"), "abc", "-ApiUrl/-ApiKey"), _ => { })
+            .Redact(text);
+
+    [Theory]
+    [InlineData("abcdef", "abcdef")]
+    [InlineData("xabc and abc_def and abc-1 and abcabc and abc9", "xabc and abc_def and abc-1 and abcabc and abc9")]
+    [InlineData("abc", "***")]
+    [InlineData("Key abc refused.", "Key *** refused.")]
+    [InlineData("(abc) 'abc' \"abc\" abc/abc", "(***) '***' \"***\" ***/***")]
+    [InlineData("?key=abc&x=abcd", "?key=***&x=abcd")]
+    [InlineData("?q=%22abc%22&r=%22abcd%22", "?q=%22***%22&r=%22abcd%22")]
+    [InlineData("{\"k\": \"\\u0061bc\", \"n\": \"x\\nabc\"}", "{\"k\": \"***\", \"n\": \"x\\n***\"}")]
+    [InlineData("the Abc of it", "the Abc of it")]
+    [InlineData("\u00e9abc \u00e9 abc", "\u00e9abc \u00e9 ***")]
+    public void MasksAShortKeyOnlyAsAWholeToken(string text, string expected)
+    {
+        Assert.Equal(expected, RedactShort(text));
+    }
+
+    [Fact]
+    public void MasksAKeyWhoseEdgesAreNotWordCharactersWhereverItStands()
+    {
+        var client = new SutroApiClient(new SutroEndpoint(ApiUrl.Normalize("https://deploy.example.com"), "/k+y=", "-ApiUrl/-ApiKey"), _ => { });
+        Assert.Equal("x***y and ***", client.Redact("x/k+y=y and /k+y="));
+    }
 }

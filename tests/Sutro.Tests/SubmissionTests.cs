@@ -138,10 +138,11 @@ public class SubmissionTests
         var submission = new BatchSubmission
         {
             Model = "m", Name = "n", InputUrl = new Uri("https://storage.example.com/in.parquet?sig=1"), Column = "text", IdColumn = "id",
+            TruncateRows = true,
         };
         byte[] body = await new SubmissionContent(submission.Head(), null, (_, _) => { }, () => { }).ReadAsByteArrayAsync();
         Assert.Equal(
-            "{\"model\":\"m\",\"job_priority\":0,\"name\":\"n\",\"cost_estimate\":false,\"inputs\":\"https://storage.example.com/in.parquet?sig=1\",\"column_name\":\"text\",\"id_column_name\":\"id\"}",
+            "{\"model\":\"m\",\"job_priority\":0,\"name\":\"n\",\"cost_estimate\":false,\"truncate_rows\":true,\"inputs\":\"https://storage.example.com/in.parquet?sig=1\",\"column_name\":\"text\",\"id_column_name\":\"id\"}",
             Encoding.UTF8.GetString(body));
     }
 

@@ -44,7 +44,10 @@ internal sealed partial class SutroApi
         catch (SutroApiException ex) when (ex.StatusCode is 400 or 422)
         {
             throw new SutroApiException(ErrorIds.SubmissionRejected, ErrorCategory.InvalidArgument,
-                $"{ex.Message} No job was created: fix the request and submit it again.", ex.StatusCode, ex);
+                NoJobCreated(ex.Message, ex.Reference), ex.StatusCode, ex)
+            {
+                Reference = ex.Reference,
+            };
         }
 
         using (response)
@@ -93,10 +96,28 @@ internal sealed partial class SutroApi
             : null;
     }
 
+    /// <summary>
+    /// A refusal's message: what the server said, that no job was created, and (last, as every API error
+    /// ends) what to quote to support.
+    /// </summary>
+    private static string NoJobCreated(string message, ApiErrorReference? reference)
+    {
+        const string Advice = " No job was created: fix the request and submit it again.";
+        if (reference is null || !message.EndsWith(reference.Sentence, StringComparison.Ordinal))
+        {
+            return message + Advice;
+        }
+
+        return message[..^reference.Sentence.Length].TrimEnd() + Advice + " " + reference.Sentence;
+    }
+
     private SutroApiException Unknown(BatchSubmission submission, string why, int? status, Exception? inner) =>
         new(ErrorIds.SubmissionOutcomeUnknown, ErrorCategory.ConnectionError, Client.Redact(
             $"The submission of job '{submission.Name}' may or may not have created the job: {why.TrimEnd('.')}. " +
             "It was not sent again, since a second submission could create a second job and double the cost. " +
             $"Look for the job before submitting again: Get-SutroJob -Name '{WildcardPattern.Escape(submission.Name).Replace("'", "''")}'"),
-            status, inner);
+            status, inner)
+        {
+            Reference = (inner as SutroApiException)?.Reference,
+        };
 }

@@ -66,7 +66,7 @@ public sealed class ConnectSutroCommand : SutroApiCmdlet
         }
         catch (SutroApiException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, url.AbsoluteUri));
+            ThrowTerminatingError(WithReference(new ErrorRecord(ex, ex.ErrorId, ex.Category, url.AbsoluteUri)));
             return;
         }
         catch (OperationCanceledException)

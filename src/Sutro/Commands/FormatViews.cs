@@ -7,9 +7,9 @@ namespace Sutro.Commands;
 
 /// <summary>
 /// Loads the module's table and list views (Sutro.Format.ps1xml) into the session the first time a cmdlet that
-/// emits a job, a quota or a connection runs, rather than at import. The first format file a session loads makes
-/// PowerShell build its whole format table (about 0.15 s, most of what importing the module would cost), and the
-/// results cmdlets never need it: their rows keep PowerShell's default view.
+/// emits a job, a quota, a connection or result rows runs, rather than at import. The first format file a session
+/// loads makes PowerShell build its whole format table (about 0.15 s, most of what importing the module would
+/// cost), so a session that only configures the module (Connect-Sutro aside) or only imports it pays nothing.
 /// </summary>
 internal static class FormatViews
 {

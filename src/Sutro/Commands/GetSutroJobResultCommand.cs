@@ -54,6 +54,7 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
 
     protected override void BeginProcessing()
     {
+        FormatViews.EnsureLoaded(this);
         _deadline = new WaitDeadline(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null);
         if (Raw && ExpandOutput)
         {

@@ -44,6 +44,7 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
 
     protected override void BeginProcessing()
     {
+        FormatViews.EnsureLoaded(this);
         if (Raw && ExpandOutput)
         {
             ThrowTerminatingError(new ErrorRecord(

@@ -44,7 +44,10 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
     [Parameter]
     public SwitchParameter Raw { get; set; }
 
-    /// <summary>Cancels the job when the command is stopped (Ctrl+C) while waiting; without it the job keeps running.</summary>
+    /// <summary>
+    /// Cancels the job when the command is stopped (Ctrl+C) while waiting, or when -TimeoutSec runs out; without
+    /// it the job keeps running.
+    /// </summary>
     [Parameter]
     public SwitchParameter CancelOnStop { get; set; }
 
@@ -93,9 +96,9 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
             return;
         }
 
+        var deadline = new WaitDeadline(Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null);
         try
         {
-            var deadline = new WaitDeadline(Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null);
             var waiter = new JobWaiter(api, TimeSpan.FromSeconds(PollIntervalSec), deadline,
                 new JobWaitProgress(ProgressIds.InvokeSutroBatchWait, QueueProgress), QueueVerbose);
             RunAsync(token => waiter.WaitAsync(jobId, token));
@@ -106,6 +109,11 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
             // Stopped while waiting (the wait is cancelled, or a queued progress record met the stopped pipeline).
             Stopped(jobId, name);
             throw new PipelineStoppedException();
+        }
+        catch (SutroJobException ex) when (ex.ErrorId == ErrorIds.WaitTimedOut && CancelOnStop)
+        {
+            WriteFailure(CancelAfterTimeout(api, ex, deadline.Elapsed), jobId);
+            return;
         }
         catch (Exception ex) when (ex is SutroApiException or SutroJobException)
         {
@@ -207,6 +215,35 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
         }
 
         return target;
+    }
+
+    /// <summary>
+    /// -TimeoutSec ran out with -CancelOnStop: cancels the job, and returns the WaitTimedOut error saying so (or
+    /// why it could not be cancelled, and how to cancel it).
+    /// </summary>
+    private SutroJobException CancelAfterTimeout(SutroApi api, SutroJobException timedOut, TimeSpan waited)
+    {
+        string jobId = timedOut.JobId;
+        Job job = timedOut.Job ?? new Job { JobId = jobId };
+        string stopped = JobWaiter.StoppedWaiting(job, waited, job.Status);
+        string outcome;
+        try
+        {
+            RunAsync(async token =>
+            {
+                await api.CancelAsync(jobId, token).ConfigureAwait(false);
+                return true;
+            });
+            outcome = "Asked the service to cancel it (-CancelOnStop); it has no results. " +
+                $"Check that it stopped with Get-SutroJob {jobId}.";
+        }
+        catch (Exception ex) when (ex is SutroException or OperationCanceledException && !StopToken.IsCancellationRequested)
+        {
+            outcome = $"It could not be cancelled (-CancelOnStop): {ex.Message} It may still be running; " +
+                $"cancel it with Stop-SutroJob {jobId}.";
+        }
+
+        return new SutroJobException(ErrorIds.WaitTimedOut, ErrorCategory.OperationTimeout, $"{stopped} {outcome}", jobId, timedOut.Job);
     }
 
     /// <summary>

@@ -192,7 +192,9 @@ public abstract class SubmissionCmdlet : SutroApiCmdlet, IDisposable
             SamplingParams = _sampling,
             CostEstimate = costEstimate,
             RandomSeedPerInput = Bound(nameof(RandomSeedPerInput)) ? RandomSeedPerInput.IsPresent : null,
-            TruncateRows = Bound(nameof(TruncateRows)) ? TruncateRows.IsPresent : null,
+            // Always sent, as the Python SDK sends it: true for a model, false for a Function's object rows
+            // (its batch_run_function sends truncate_rows=False); -TruncateRows[:$false] decides otherwise.
+            TruncateRows = Bound(nameof(TruncateRows)) ? TruncateRows.IsPresent : Mode != InputMode.Objects,
             Description = Description,
         };
 

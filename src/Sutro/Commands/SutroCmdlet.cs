@@ -120,13 +120,28 @@ public abstract class SutroCmdlet : PSCmdlet, IDisposable
     /// <summary>The error record of a failure: its id and category, or UnexpectedError for what the module did not foresee.</summary>
     internal static ErrorRecord Record(Exception exception, object? target) => exception switch
     {
-        SutroException known => new ErrorRecord(known, known.ErrorId, known.Category, target),
+        SutroException known => WithReference(new ErrorRecord(known, known.ErrorId, known.Category, target)),
         _ => new ErrorRecord(
             new InvalidOperationException(
                 $"Unexpected failure for '{target}': {exception.Message} The other jobs and files are not affected; " +
                 "report this with the steps that led to it.", exception),
             ErrorIds.UnexpectedError, ErrorCategory.NotSpecified, target),
     };
+
+    /// <summary>
+    /// An API error's record also carries what to quote to support: ErrorDetails.RecommendedAction says the
+    /// server's code and request id (the message ends with the same sentence), and the exception's Reference
+    /// holds them apart for a script.
+    /// </summary>
+    internal static ErrorRecord WithReference(ErrorRecord record)
+    {
+        if (record.Exception is SutroApiException { Reference: { } reference } api)
+        {
+            record.ErrorDetails = new ErrorDetails(api.Message) { RecommendedAction = reference.Sentence };
+        }
+
+        return record;
+    }
 
     /// <summary>
     /// True for a failure that belongs to one job or file and becomes its non-terminating error: anything but

@@ -44,7 +44,73 @@ internal static class ApiErrors
             _ => new SutroApiException(ErrorIds.HttpError, ErrorCategory.InvalidResult,
                 $"The Sutro API answered {status} {response.ReasonPhrase}.{said}", status),
         };
-        return exception;
+        return Reference(body, response, detail) is { } reference
+            ? new SutroApiException(exception.ErrorId, exception.Category, $"{exception.Message} {reference.Sentence}", status)
+            {
+                Reference = reference,
+            }
+            : exception;
+    }
+
+    /// <summary>Headers that carry the id of a request, when the body does not.</summary>
+    private static readonly string[] RequestIdHeaders = { "x-request-id", "request-id" };
+
+    /// <summary>
+    /// The <c>code</c> and <c>request_id</c> of an error body (at the top, or inside an <c>error</c> or
+    /// <c>detail</c> object), the request id also from the <c>x-request-id</c> header; null when neither is there.
+    /// </summary>
+    public static ApiErrorReference? Reference(string body, HttpResponseMessage response, string detail)
+    {
+        string? code = null;
+        string? requestId = null;
+        string trimmed = body.TrimStart();
+        if (trimmed.StartsWith('{'))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(trimmed);
+                var root = document.RootElement;
+                foreach (var holder in new[] { root, Member(root, "error"), Member(root, "detail") })
+                {
+                    code ??= Text(holder, "code");
+                    requestId ??= Text(holder, "request_id");
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        foreach (string header in RequestIdHeaders)
+        {
+            if (requestId is null && response.Headers.TryGetValues(header, out var values))
+            {
+                requestId = Shorten(string.Join(",", values));
+                requestId = requestId.Length == 0 ? null : requestId;
+            }
+        }
+
+        return code is null && requestId is null ? null : new ApiErrorReference(code, requestId, detail.Length == 0 ? null : detail);
+    }
+
+    private static JsonElement Member(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
+
+    /// <summary>A string or number member, as text (codes are sometimes numbers); null when absent or empty.</summary>
+    private static string? Text(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        string? text = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        };
+        return string.IsNullOrWhiteSpace(text) ? null : Shorten(text);
     }
 
     /// <summary>
@@ -78,6 +144,13 @@ internal static class ApiErrors
                 {
                     if (document.RootElement.TryGetProperty(name, out var value))
                     {
+                        if (value.ValueKind == JsonValueKind.Object && Text(value, "message") is { } inner)
+                        {
+                            // {"error": {"code": ..., "message": ..., "request_id": ...}}: the code and id are
+                            // quoted apart (see Reference).
+                            return inner;
+                        }
+
                         return Shorten(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
                     }
                 }

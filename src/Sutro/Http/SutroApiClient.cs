@@ -169,7 +169,13 @@ internal sealed partial class SutroApiClient
                 var error = ApiErrors.FromResponse(response, Redact(body), jobId);
                 var retryAfter = RetryAfterOf(response);
                 response.Dispose();
-                throw new SutroApiException(error.ErrorId, error.Category, Redact(error.Message), error.StatusCode) { RetryAfter = retryAfter };
+                throw new SutroApiException(error.ErrorId, error.Category, Redact(error.Message), error.StatusCode)
+                {
+                    RetryAfter = retryAfter,
+                    Reference = error.Reference is { } r
+                        ? new ApiErrorReference(Redact(r.Code), Redact(r.RequestId), Redact(r.Detail))
+                        : null,
+                };
             }
 
             return response;
@@ -333,9 +339,11 @@ internal sealed partial class SutroApiClient
     /// <summary>
     /// Removes the key from any text that may be shown, also where the text spells it with escapes that
     /// a decoder would turn back into the key (JSON <c>\u005f</c> or <c>\/</c>, HTML <c>&amp;#95;</c> or
-    /// <c>&amp;quot;</c>, URL <c>%5F</c>).
+    /// <c>&amp;quot;</c>, URL <c>%5F</c>). Only the key as a whole token goes: where it is part of a longer
+    /// word (letters, digits, '_' or '-' run on at either end), the text is another word and stays.
     /// </summary>
-    public string Redact(string text)
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public string? Redact(string? text)
     {
         string key = _endpoint.Key;
         if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(text))
@@ -343,8 +351,7 @@ internal sealed partial class SutroApiClient
             return text;
         }
 
-        text = text.Replace(key, "***", StringComparison.Ordinal);
-        if (text.IndexOfAny(EscapeStarts) < 0)
+        if (!text.Contains(key, StringComparison.Ordinal) && text.IndexOfAny(EscapeStarts) < 0)
         {
             return text;
         }
@@ -354,6 +361,12 @@ internal sealed partial class SutroApiClient
     }
 
     private static readonly char[] EscapeStarts = { '\\', '&', '%' };
+
+    /// <summary>
+    /// What a key's token is made of: text that merely holds the key inside a longer run of these (the key
+    /// 'abc' in 'abcdef') is another word, not the key, and is left alone.
+    /// </summary>
+    private const string TokenChar = @"[\p{L}\p{N}_-]";
 
     private Regex? _escapedKey;
 
@@ -365,6 +378,13 @@ internal sealed partial class SutroApiClient
                 .Select(d => char.IsLetter(d) ? $"[{d}{char.ToUpperInvariant(d)}]" : d.ToString()));
 
         var pattern = new StringBuilder();
+        if (IsTokenChar(key[0]))
+        {
+            // After a non-token character, or after an escape whose last character happens to be a letter or
+            // digit (%22, \u0022, \n): the escape ends a word as the character it stands for would.
+            pattern.Append(@"(?<=^|[^\p{L}\p{N}_-]|%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\[bfnrt])");
+        }
+
         foreach (char c in key)
         {
             pattern.Append("(?:").Append(Regex.Escape(c.ToString()))
@@ -390,9 +410,16 @@ internal sealed partial class SutroApiClient
             pattern.Append(')');
         }
 
+        if (IsTokenChar(key[^1]))
+        {
+            pattern.Append("(?!").Append(TokenChar).Append(')');
+        }
+
         return new Regex(pattern.ToString(),
             RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
     }
+
+    private static bool IsTokenChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '-';
 
     private static bool IsNetwork(IOException ex) => ex is HttpIOException || ex.InnerException is System.Net.Sockets.SocketException || ex.GetType().Name.Contains("Http", StringComparison.Ordinal);
 

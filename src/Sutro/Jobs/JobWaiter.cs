@@ -124,9 +124,13 @@ internal sealed class JobWaiter
         }
     }
 
+    /// <summary>The first sentence of a WaitTimedOut message: which job, after how long, in which status.</summary>
+    internal static string StoppedWaiting(Job job, TimeSpan waited, string status) =>
+        $"Stopped waiting for job {Describe(job)} after {JobWaitProgress.Duration(waited)}: it is still {status}.";
+
     private SutroJobException TimedOut(Job job, string status) =>
         new(ErrorIds.WaitTimedOut, ErrorCategory.OperationTimeout,
-            $"Stopped waiting for job {Describe(job)} after {JobWaitProgress.Duration(_deadline.Elapsed)}: it is still {status}. " +
+            StoppedWaiting(job, _deadline.Elapsed, status) + " " +
             "The job keeps running on the server (waiting never cancels a job). Wait again with Wait-SutroJob, or cancel it with Stop-SutroJob.",
             job.JobId, job with { Status = status });
 

@@ -40,7 +40,8 @@ internal sealed record BatchSubmission
 
     public bool? RandomSeedPerInput { get; init; }
 
-    public bool? TruncateRows { get; init; }
+    /// <summary>Always sent: rows longer than the model's context are cut (true) or fail (false).</summary>
+    public bool TruncateRows { get; init; }
 
     public string? Description { get; init; }
 
@@ -85,10 +86,7 @@ internal sealed record BatchSubmission
                 w.WriteBoolean("random_seed_per_input", seed);
             }
 
-            if (TruncateRows is { } truncate)
-            {
-                w.WriteBoolean("truncate_rows", truncate);
-            }
+            w.WriteBoolean("truncate_rows", TruncateRows);
 
             if (InputUrl is not null)
             {
