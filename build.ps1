@@ -21,10 +21,12 @@
               fresh pwsh, median of -Runs runs: time, rows/s and peak memory. Prints the table and writes it to
               output/bench/. -SkipSlow leaves out the built-in JSON way (half a minute and gigabytes at 1M rows).
               Never part of Test, and it asserts nothing.
+      Mock    builds, starts the built-in mock Sutro server on 127.0.0.1:-Port (default 8765) and keeps it
+              running until Ctrl+C, printing its URL, its key and commands to try from another pwsh.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench', 'Mock')]
     [string]$Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -39,7 +41,11 @@ param(
     [int]$Runs = 3,
 
     # Bench: leave out the built-in JSON way.
-    [switch]$SkipSlow
+    [switch]$SkipSlow,
+
+    # Mock: the loopback port of the mock server's API (0 picks a free one).
+    [ValidateRange(0, 65535)]
+    [int]$Port = 8765
 )
 
 $ErrorActionPreference = 'Stop'
@@ -195,10 +201,17 @@ function Invoke-Bench {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+function Invoke-Mock {
+    Invoke-Build
+    & (Join-Path $root 'tools' 'Start-MockServer.ps1') -ModulePath (Join-Path $moduleDir 'Sutro.psd1') -Port $Port `
+        -Configuration $Configuration
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Package' { Invoke-Package }
     'Bench' { Invoke-Bench }
+    'Mock' { Invoke-Mock }
 }

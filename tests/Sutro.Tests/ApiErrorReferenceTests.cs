@@ -81,4 +81,13 @@ public class ApiErrorReferenceTests
         Assert.Null(ex.Reference);
         Assert.DoesNotContain("support", ex.Message);
     }
+
+    [Fact]
+    public void ShowsTheServersWordsWithoutTerminalEscapes()
+    {
+        var ex = Error(422, "{\"detail\":\"\\u001b[31mUnknown\\u001b[0m model\\u001b]0;title\\u0007 \\u0007x\\ty\"}");
+        Assert.Equal("The Sutro API answered 422 Unprocessable Entity. The server said: Unknown model x\ty.", ex.Message);
+        Assert.Equal("ab\ncd", ApiErrors.Plain("a\u001b[1;32mb\n\u009b2Jc\u0000d"));
+        Assert.Equal("tabs\tand\r\nbreaks stay", ApiErrors.Plain("tabs\tand\r\nbreaks stay"));
+    }
 }

@@ -169,9 +169,23 @@ internal static class ApiErrors
         return Shorten(trimmed);
     }
 
+    /// <summary>
+    /// Terminal escape sequences (colour codes, cursor moves, titles) and other control characters: a server's
+    /// words are shown as text, so they never colour or move anything, on a console or in a redirected log.
+    /// </summary>
+    private static readonly Regex ControlSequences = new(
+        @"\x1B(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1B]*(?:\x07|\x1B\\)?|[@-Z\\-_])?|\x9B[0-?]*[ -/]*[@-~]|[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]",
+        RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    /// <summary>Removes terminal escape sequences and control characters (tabs and line breaks stay).</summary>
+    public static string Plain(string text) =>
+        text.AsSpan().IndexOfAnyInRange('\0', '\x1F') < 0 && text.IndexOf('\x7F') < 0 && text.IndexOf('\x9B') < 0
+            ? text
+            : ControlSequences.Replace(text, string.Empty);
+
     private static string Shorten(string text)
     {
-        text = text.Trim();
+        text = Plain(text).Trim();
         return text.Length <= 500 ? text : text.Substring(0, 500) + "...";
     }
 }
