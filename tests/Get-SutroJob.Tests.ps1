@@ -145,11 +145,19 @@ Describe 'Get-SutroJob' {
         It 'is a table that fits 120 columns' {
             $PSStyle.OutputRendering = 'PlainText'
             $lines = (Get-SutroJob @common | Format-Table | Out-String -Width 250) -split "`r?`n" | Where-Object { $_.Trim() }
-            $lines[0].TrimEnd() | Should -BeExactly ('JobId'.PadRight(41) + 'Name'.PadRight(19) + 'Status'.PadRight(11) + 'Created'.PadRight(17) + '    Rows' + '      Cost' + ' Model')
+            $lines[0].TrimEnd() | Should -BeExactly ('JobId'.PadRight(25) + 'Name'.PadRight(29) + 'Status'.PadRight(11) + 'Created'.PadRight(17) + '    Rows' + '      Cost' + ' Model')
             $created = [DateTimeOffset]::Parse('2026-11-18T08:30:00Z', [cultureinfo]::InvariantCulture).LocalDateTime.ToString('yyyy-MM-dd HH:mm')
             $row = $lines | Where-Object { $_ -like 'job_12345 *' }
-            $row.TrimEnd() | Should -BeExactly ('job_12345'.PadRight(41) + 'small'.PadRight(19) + 'SUCCEEDED'.PadRight(11) + $created.PadRight(17) + '       5' + '  0.000011' + ' llama-3.1-8b')
+            $row.TrimEnd() | Should -BeExactly ('job_12345'.PadRight(25) + 'small'.PadRight(29) + 'SUCCEEDED'.PadRight(11) + $created.PadRight(17) + '       5' + '  0.000011' + ' llama-3.1-8b')
             $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 120 }
+        }
+
+        It 'gives JobId 24 columns: a longer id shows its first 23 characters, enough to Tab-complete it' {
+            $PSStyle.OutputRendering = 'PlainText'
+            $lines = (Get-SutroJob job-6f1c2d9e-3b4a-4c5d-8e7f-0a1b2c3d4e5f @common | Format-Table | Out-String -Width 250) -split "`r?`n" |
+                Where-Object { $_.Trim() }
+            $lines[1].Substring(0, 25) | Should -BeExactly ('-----'.PadRight(24) + ' ')
+            $lines[2].Substring(0, 25) | Should -BeExactly "job-6f1c2d9e-3b4a-4c5d-$([char]0x2026) "
         }
     }
 }

@@ -137,6 +137,46 @@ Describe 'Invoke-SutroBatch' {
             '5,Login,I cannot sign in.,Echo 3: I cannot sign in.,-0.375')
     }
 
+    Context 'running out of -TimeoutSec' {
+        It 'leaves the job running without -CancelOnStop: WaitTimedOut says so' {
+            Set-SubmissionScript @{ statuses = @('QUEUED', 'RUNNING') }
+            $rows = 'a', 'b' | Invoke-SutroBatch -Model m -Name slow -TimeoutSec 1 @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $rows | Should -BeNullOrEmpty
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "WaitTimedOut$errorSuffix"
+            $err[0].Exception.Message | Should -BeLike "Stopped waiting for job 'job_sub_0001' (slow) after *: it is still RUNNING. The job keeps running on the server*"
+            @(Get-MockRequest $server '*/job-cancel/*').Count | Should -Be 0
+            (Get-SutroJob job_sub_0001 -ApiUrl $server.Url -ApiKey $server.Key).Status | Should -BeExactly 'RUNNING'
+        }
+
+        It 'cancels the job with -CancelOnStop, and the WaitTimedOut error says so' {
+            Set-SubmissionScript @{ statuses = @('QUEUED', 'RUNNING') }
+            $rows = 'a', 'b' | Invoke-SutroBatch -Model m -Name slow -TimeoutSec 1 -CancelOnStop @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $rows | Should -BeNullOrEmpty
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "WaitTimedOut$errorSuffix"
+            $err[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $err[0].TargetObject | Should -BeExactly 'job_sub_0001'
+            $err[0].Exception.Message | Should -MatchExactly ("^Stopped waiting for job 'job_sub_0001' \(slow\) after [^:]+: it is still RUNNING\. " +
+                [regex]::Escape('Asked the service to cancel it (-CancelOnStop); it has no results. Check that it stopped with Get-SutroJob job_sub_0001.') + '$')
+            $err[0].Exception.Job.Status | Should -BeExactly 'RUNNING'
+            @(Get-MockRequest $server '*/job-cancel/*').path | Should -Be @('/v1/job-cancel/job_sub_0001')
+            # The mock moves a cancelled job to CANCELLING, then CANCELLED on the next read.
+            (Get-SutroJob job_sub_0001 -ApiUrl $server.Url -ApiKey $server.Key).Status | Should -BeExactly 'CANCELLING'
+        }
+
+        It 'says how to cancel the job when -CancelOnStop could not' {
+            Set-SubmissionScript @{ statuses = @('QUEUED', 'RUNNING') }
+            Invoke-MockControl $server 'faults' -Body @{ path = 'job-cancel'; status = 404; body = '{"detail":"No such job"}' } | Out-Null
+            'a' | Invoke-SutroBatch -Model m -Name slow -TimeoutSec 1 -CancelOnStop @common -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "WaitTimedOut$errorSuffix"
+            $err[0].Exception.Message | Should -BeLike ("*: it is still RUNNING. It could not be cancelled (-CancelOnStop): *The server said: No such job.* " +
+                'It may still be running; cancel it with Stop-SutroJob job_sub_0001.')
+            @(Get-MockRequest $server '*/job-cancel/*').path | Should -Be @('/v1/job-cancel/job_sub_0001')
+        }
+    }
+
     Context 'stopped while waiting' {
         BeforeAll {
             function Start-StoppableBatch([bool]$CancelOnStop) {
