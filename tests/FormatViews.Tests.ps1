@@ -1,4 +1,4 @@
-# The default view of result rows (Sutro.JobResultRow): a table of Index, Output and CumulativeLogprob, loaded by
+# The default view of result rows (Sutro.JobResultRow): a table of Index, CumulativeLogprob and Output, loaded by
 # the results cmdlets themselves, and plain text when the output is redirected. The job and quota tables are
 # tested with their cmdlets (Get-SutroJob.Tests.ps1, Get-SutroQuota.Tests.ps1).
 BeforeAll {
@@ -7,11 +7,11 @@ BeforeAll {
     $script:server = Start-SutroMockServer
     $script:common = @{ ApiUrl = $server.Url; ApiKey = $server.Key }
     $ProgressPreference = 'SilentlyContinue'
-    # Header, rule and rows of the table: Index (7, right), Output (the rest), CumulativeLogprob (17, right).
-    $script:header = '  Index ' + 'Output'.PadRight(94) + ' CumulativeLogprob'
-    $script:rule = '  ----- ' + '------'.PadRight(94) + ' -----------------'
+    # Header, rule and rows of the table: Index (7, right), CumulativeLogprob (17, right), Output (the rest).
+    $script:header = '  Index CumulativeLogprob Output'
+    $script:rule = '  ----- ----------------- ------'
     function Get-TableLine([long]$Index, [string]$Output, [string]$Logprob) {
-        ("$Index".PadLeft(7) + ' ' + $Output.PadRight(94) + ' ' + $Logprob.PadLeft(17)).TrimEnd()
+        ("$Index".PadLeft(7) + ' ' + $Logprob.PadLeft(17) + ' ' + $Output).TrimEnd()
     }
     function Get-Lines([string]$Text) { @($Text -split "`r?`n" | Where-Object { $_.Trim() } | ForEach-Object { $_.TrimEnd() }) }
     function Invoke-Child([string]$Code) {
@@ -32,8 +32,8 @@ Describe 'The view of result rows' {
     It 'is the table Get-SutroJobResult shows in a fresh session (the cmdlet loads the views)' {
         $run = Invoke-Child '$PSStyle.OutputRendering = ''PlainText''; Get-SutroJobResult job_12345 -IncludeCumulativeLogprob | Out-String -Width 120'
         $lines = Get-Lines $run.StdOut
-        $lines[0] | Should -BeExactly $header.TrimEnd()
-        $lines[1] | Should -BeExactly $rule.TrimEnd()
+        $lines[0] | Should -BeExactly $header
+        $lines[1] | Should -BeExactly $rule
         $lines[2..6] | Should -Be @(
             (Get-TableLine 0 'The capital of France is Paris.' '-3.215497')
             (Get-TableLine 1 'Guten Morgen' '-0.8312')
@@ -48,7 +48,7 @@ Describe 'The view of result rows' {
         $rows = @(Get-SutroJobResult job_outputs_only -Format Json @common)
         $rows[0].CumulativeLogprob | Should -BeNullOrEmpty
         $lines = Get-Lines ($rows | Format-Table | Out-String -Width 120)
-        $lines[0] | Should -BeExactly $header.TrimEnd()
+        $lines[0] | Should -BeExactly $header
         $lines[2] | Should -BeExactly (Get-TableLine 0 ([string]$rows[0].Output) '')
         $lines.Count | Should -Be ($rows.Count + 2)
 
@@ -106,6 +106,6 @@ Get-SutroJobResult job_12345 | Export-Csv rows.csv
             $bytes.Length | Should -BeGreaterThan 0 -Because $name
             $bytes | Should -Not -Contain 27 -Because "$name holds no escape code with OutputRendering $Rendering"
         }
-        (Get-Content -LiteralPath (Join-Path $folder 'rows.txt'))[1].TrimEnd() | Should -BeExactly $header.TrimEnd()
+        (Get-Content -LiteralPath (Join-Path $folder 'rows.txt'))[1].TrimEnd() | Should -BeExactly $header
     }
 }

@@ -90,8 +90,9 @@ Get-SutroQuota $api | Out-Null
         $run.StdErr | Should -BeExactly ''
         $run.ExitCode | Should -Be 0
         $lines = $run.StdOut.Trim() -split '\r?\n'
-        # Nothing at import nor after the results cmdlets; the three types' views once a quota is listed, and not twice.
-        $lines[0] | Should -BeExactly '0 5 0 3 3'
+        # Nothing at import; the views once a cmdlet that emits a row, a job, a quota or a connection runs (the results
+        # cmdlets too, for the view of their rows), and not twice.
+        $lines[0] | Should -BeExactly '0 5 3 3 3'
         $lines[1] | Should -BeExactly 'Priority,RowQuota,TokenQuota'
     }
 }

@@ -237,13 +237,15 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
             outcome = "Asked the service to cancel it (-CancelOnStop); it has no results. " +
                 $"Check that it stopped with Get-SutroJob {jobId}.";
         }
-        catch (Exception ex) when (ex is SutroException or OperationCanceledException && !StopToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is SutroException
+            || (ex is OperationCanceledException && !StopToken.IsCancellationRequested))
         {
             outcome = $"It could not be cancelled (-CancelOnStop): {ex.Message} It may still be running; " +
                 $"cancel it with Stop-SutroJob {jobId}.";
         }
 
-        return new SutroJobException(ErrorIds.WaitTimedOut, ErrorCategory.OperationTimeout, $"{stopped} {outcome}", jobId, timedOut.Job);
+        return new SutroJobException(ErrorIds.WaitTimedOut, ErrorCategory.OperationTimeout, $"{stopped} {outcome}",
+            jobId, timedOut.Job);
     }
 
     /// <summary>

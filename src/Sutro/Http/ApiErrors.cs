@@ -45,7 +45,8 @@ internal static class ApiErrors
                 $"The Sutro API answered {status} {response.ReasonPhrase}.{said}", status),
         };
         return Reference(body, response, detail) is { } reference
-            ? new SutroApiException(exception.ErrorId, exception.Category, $"{exception.Message} {reference.Sentence}", status)
+            ? new SutroApiException(exception.ErrorId, exception.Category, $"{exception.Message} {reference.Sentence}",
+                status)
             {
                 Reference = reference,
             }
@@ -90,7 +91,9 @@ internal static class ApiErrors
             }
         }
 
-        return code is null && requestId is null ? null : new ApiErrorReference(code, requestId, detail.Length == 0 ? null : detail);
+        return code is null && requestId is null
+            ? null
+            : new ApiErrorReference(code, requestId, detail.Length == 0 ? null : detail);
     }
 
     private static JsonElement Member(JsonElement element, string name) =>
@@ -174,7 +177,9 @@ internal static class ApiErrors
     /// words are shown as text, so they never colour or move anything, on a console or in a redirected log.
     /// </summary>
     private static readonly Regex ControlSequences = new(
-        @"\x1B(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1B]*(?:\x07|\x1B\\)?|[@-Z\\-_])?|\x9B[0-?]*[ -/]*[@-~]|[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]",
+        @"\x1B(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1B]*(?:\x07|\x1B\\)?|[@-Z\\-_])?" + // ESC: CSI, OSC, two-character
+        @"|\x9B[0-?]*[ -/]*[@-~]" + // the one-character CSI
+        @"|[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]", // other controls; tab, LF and CR stay
         RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>Removes terminal escape sequences and control characters (tabs and line breaks stay).</summary>

@@ -36,7 +36,10 @@ public sealed class SutroApiException : SutroException
 /// <param name="Detail">The server's own words (detail, message or error), if any.</param>
 public sealed record ApiErrorReference(string? Code, string? RequestId, string? Detail)
 {
-    /// <summary>The sentence that tells the user what to quote, e.g. "Quote to Sutro support: code 'x', request id 'y'."</summary>
+    /// <summary>
+    /// The sentence that tells the user what to quote, e.g.
+    /// "If you contact Sutro support, quote code 'x', request id 'y'."
+    /// </summary>
     public string Sentence
     {
         get
