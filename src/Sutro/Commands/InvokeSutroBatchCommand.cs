@@ -18,6 +18,7 @@ namespace Sutro.Commands;
 /// same objects with Output and CumulativeLogprob (and, with -ExpandOutput, the output's fields) added; text
 /// inputs as <see cref="JobResultRow"/>s whose Input is the text. The inputs are held in memory for the join.
 /// Ctrl+C while waiting leaves the job running (or, with -CancelOnStop, cancels it) and says which.
+/// -IfExists Reuse waits for an earlier job of the same name and joins its results with these inputs instead.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "SutroBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     DefaultParameterSetName = TextSet)]
@@ -60,6 +61,12 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
 
     private protected override int UploadProgressId => ProgressIds.InvokeSutroBatchUpload;
 
+    private protected override int WaitProgressId => ProgressIds.InvokeSutroBatchWait;
+
+    private protected override TimeSpan? WaitTimeout => Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null;
+
+    private protected override double PollIntervalSeconds => PollIntervalSec;
+
     protected override void BeginProcessing()
     {
         if (Raw && ExpandOutput)
@@ -68,6 +75,7 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
                 "be combined with -ExpandOutput. Use one or the other.", null);
         }
 
+        CheckGuards(estimateOnly: false);
         base.BeginProcessing();
     }
 
@@ -95,8 +103,7 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
 
         try
         {
-            var deadline = new WaitDeadline(Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null);
-            var waiter = new JobWaiter(api, TimeSpan.FromSeconds(PollIntervalSec), deadline,
+            var waiter = new JobWaiter(api, TimeSpan.FromSeconds(PollIntervalSec), Deadline(),
                 new JobWaitProgress(ProgressIds.InvokeSutroBatchWait, QueueProgress), QueueVerbose);
             RunAsync(token => waiter.WaitAsync(jobId, token));
         }
