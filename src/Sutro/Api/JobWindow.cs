@@ -31,10 +31,13 @@ internal readonly record struct JobWindow(DateTime? CreatedAfter, DateTime? Crea
         }
 
         DateTime created = local.ToUniversalTime();
-        return (CreatedAfter is not { } after || created >= after) && (CreatedBefore is not { } before || created < before);
+        return (CreatedAfter is not { } after || created >= after)
+            && (CreatedBefore is not { } before || created < before);
     }
 
-    /// <summary>True when a page (newest first) reaches back before the window's start: later pages are older still.</summary>
+    /// <summary>
+    /// True when a page (newest first) reaches back before the window's start: later pages are older still.
+    /// </summary>
     public bool EndsAt(IEnumerable<Job> page)
     {
         if (CreatedAfter is not { } after)

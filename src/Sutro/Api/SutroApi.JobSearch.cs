@@ -33,14 +33,14 @@ internal sealed partial class SutroApi
         return (null, scan);
     }
 
-    /// <summary>The UTC time <paramref name="age"/> before now (the earliest time there is, for an age beyond it).</summary>
+    /// <summary>The UTC time <paramref name="age"/> before now (the earliest time there is, beyond it).</summary>
     public static DateTime Ago(TimeSpan age)
     {
         DateTime now = DateTime.UtcNow;
         return age >= now - DateTime.MinValue ? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc) : now - age;
     }
 
-    /// <summary>True for a job another submission would repeat: a real run that has not failed or been cancelled.</summary>
+    /// <summary>True for a job a second submission would repeat: a real run, not failed or cancelled.</summary>
     internal static bool IsRepeatable(Job job) =>
         !IsCostEstimate(job)
         && job.Status is not (JobStatus.Failed or JobStatus.Cancelled or JobStatus.Cancelling);

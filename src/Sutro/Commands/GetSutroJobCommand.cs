@@ -48,7 +48,7 @@ public sealed class GetSutroJobCommand : SutroApiCmdlet
     [Parameter]
     public DateTime CreatedBefore { get; set; }
 
-    /// <summary>Only jobs created within this time before now: -Since (New-TimeSpan -Hours 24), or '1.00:00:00'.</summary>
+    /// <summary>Only jobs created within this time before now: (New-TimeSpan -Hours 24), or '1.00:00:00'.</summary>
     [Parameter]
     [ValidatePositiveTimeSpan]
     public TimeSpan Since { get; set; }
@@ -132,9 +132,10 @@ public sealed class GetSutroJobCommand : SutroApiCmdlet
             }
 
             string pages = lister.Pages == 1 ? "1 page" : $"{lister.Pages} pages";
-            WriteVerbose($"Read {lister.Read} jobs from list-jobs, in {pages} of {pageSize}" + (_window.CreatedAfter is { } start
+            string stop = _window.CreatedAfter is { } start
                 ? $"; jobs come newest first, so the pages stop at the first one reaching back before {start:u}."
-                : "."));
+                : ".";
+            WriteVerbose($"Read {lister.Read} jobs from list-jobs, in {pages} of {pageSize}{stop}");
         }
         catch (Exception ex) when (IsPerItemFailure(ex))
         {
@@ -154,7 +155,8 @@ public sealed class GetSutroJobCommand : SutroApiCmdlet
             return;
         }
 
-        if (Model is not null && !WildcardPattern.Get(Model, WildcardOptions.IgnoreCase).IsMatch(job.Model ?? string.Empty))
+        if (Model is not null
+            && !WildcardPattern.Get(Model, WildcardOptions.IgnoreCase).IsMatch(job.Model ?? string.Empty))
         {
             return;
         }

@@ -63,7 +63,8 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
 
     private protected override int WaitProgressId => ProgressIds.InvokeSutroBatchWait;
 
-    private protected override TimeSpan? WaitTimeout => Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null;
+    private protected override TimeSpan? WaitTimeout =>
+        Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null;
 
     private protected override double PollIntervalSeconds => PollIntervalSec;
 

@@ -62,7 +62,8 @@ public sealed class StartSutroJobCommand : SubmissionCmdlet
 
     private protected override int WaitProgressId => ProgressIds.StartSutroJobWait;
 
-    private protected override TimeSpan? WaitTimeout => Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null;
+    private protected override TimeSpan? WaitTimeout =>
+        Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null;
 
     private protected override double PollIntervalSeconds => PollIntervalSec;
 
@@ -120,7 +121,7 @@ public sealed class StartSutroJobCommand : SubmissionCmdlet
         }
     }
 
-    /// <summary>The job with the estimate of its dry run (-MaxEstimatedCost) when the service gives none of its own.</summary>
+    /// <summary>The job with its dry run's estimate (-MaxEstimatedCost) when the service gives none of its own.</summary>
     private Job WithEstimate(Job job) =>
         Estimate is { EstimatedCost: { } cost } && job.CostEstimate is null ? job with { CostEstimate = cost } : job;
 }

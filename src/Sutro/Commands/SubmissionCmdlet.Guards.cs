@@ -54,7 +54,7 @@ public abstract partial class SubmissionCmdlet
 
     private bool LimitsCost => Bound(nameof(MaxEstimatedCost));
 
-    /// <summary>The budget of every wait of this call, started by the first submission (the dry run's, if any).</summary>
+    /// <summary>The budget of every wait of this call, from the first submission (the dry run's, if any).</summary>
     private protected WaitDeadline Deadline() => _deadline ??= new WaitDeadline(WaitTimeout);
 
     /// <summary>Refuses combinations the guards cannot serve (called from BeginProcessing).</summary>
@@ -62,8 +62,9 @@ public abstract partial class SubmissionCmdlet
     {
         if (LooksForExisting && Name is null)
         {
-            Refuse(ErrorIds.ParameterConflict, $"-IfExists {IfExists} looks for an earlier job by its name, so it needs " +
-                "-Name: give the job a name that stays the same from one run to the next, such as -Name 'nightly-2026-12-06'.", null);
+            Refuse(ErrorIds.ParameterConflict, $"-IfExists {IfExists} looks for an earlier job by its name, so it " +
+                "needs -Name: give the job a name that stays the same from one run to the next, such as " +
+                "-Name 'nightly-2026-12-06'.", null);
         }
 
         if (Bound(nameof(ExistingSince)) && !LooksForExisting)
@@ -74,8 +75,9 @@ public abstract partial class SubmissionCmdlet
 
         if (estimateOnly && (LooksForExisting || LimitsCost))
         {
-            Refuse(ErrorIds.ParameterConflict, "-EstimateCost runs a dry run only, so -IfExists and -MaxEstimatedCost do " +
-                "not apply: use -EstimateCost alone, or -MaxEstimatedCost to estimate and then submit within a limit.", null);
+            Refuse(ErrorIds.ParameterConflict, "-EstimateCost runs a dry run only, so -IfExists and -MaxEstimatedCost " +
+                "do not apply: use -EstimateCost alone, or -MaxEstimatedCost to estimate and then submit within a " +
+                "limit.", null);
         }
     }
 
@@ -133,13 +135,13 @@ public abstract partial class SubmissionCmdlet
             Dispose();
             ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
                 $"A job named '{name}' exists already: {found.JobId} ({found.Status}, {created}), so nothing was " +
-                $"submitted (-IfExists Error). Go on with it: Wait-SutroJob {found.JobId} | Get-SutroJobResult (or run " +
-                "the command again with -IfExists Reuse). To run the batch again, give another -Name."),
+                $"submitted (-IfExists Error). Go on with it: Wait-SutroJob {found.JobId} | Get-SutroJobResult " +
+                "(or run the command again with -IfExists Reuse). To run the batch again, give another -Name."),
                 ErrorIds.JobAlreadyExists, ErrorCategory.ResourceExists, found.JobId));
         }
 
-        WriteWarning($"A job named '{name}' exists already: {found.JobId} ({found.Status}, {created}). Going on with it " +
-            "instead of submitting (-IfExists Reuse); to run the batch again, give another -Name.");
+        WriteWarning($"A job named '{name}' exists already: {found.JobId} ({found.Status}, {created}). Going on " +
+            "with it instead of submitting (-IfExists Reuse); to run the batch again, give another -Name.");
         Reused = true;
         return found;
     }
@@ -158,7 +160,8 @@ public abstract partial class SubmissionCmdlet
         CostEstimate estimate;
         try
         {
-            string dryRun = Send(upload, submission with { CostEstimate = true }, $"Estimating the cost of job '{submission.Name}'");
+            string dryRun = Send(upload, submission with { CostEstimate = true },
+                $"Estimating the cost of job '{submission.Name}'");
             var waiter = new JobWaiter(api, TimeSpan.FromSeconds(PollIntervalSeconds), Deadline(),
                 new JobWaitProgress(WaitProgressId, QueueProgress), QueueVerbose);
             estimate = EstimateOf(RunAsync(token => waiter.WaitAsync(dryRun, token)), Spool?.Count);
@@ -183,8 +186,9 @@ public abstract partial class SubmissionCmdlet
             Dispose();
             ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(
                 $"The dry run {estimate.JobId} estimates job '{submission.Name}' at {Usd(cost)} USD, more than " +
-                $"-MaxEstimatedCost {Usd(MaxEstimatedCost)} USD, so nothing was submitted. Raise -MaxEstimatedCost, or " +
-                "send fewer or shorter inputs."), ErrorIds.CostLimitExceeded, ErrorCategory.LimitsExceeded, estimate.JobId));
+                $"-MaxEstimatedCost {Usd(MaxEstimatedCost)} USD, so nothing was submitted. Raise -MaxEstimatedCost, " +
+                "or send fewer or shorter inputs."),
+                ErrorIds.CostLimitExceeded, ErrorCategory.LimitsExceeded, estimate.JobId));
         }
 
         WriteVerbose($"The dry run {estimate.JobId} estimates job '{submission.Name}' at {Usd(cost)} USD, " +
@@ -202,7 +206,10 @@ public abstract partial class SubmissionCmdlet
                 $"Get-SutroJob {job.JobId} | Format-List.");
         }
 
-        return new CostEstimate { EstimatedCost = job.CostEstimate, Rows = rows ?? job.Rows, Model = job.Model ?? Model, JobId = job.JobId };
+        return new CostEstimate
+        {
+            EstimatedCost = job.CostEstimate, Rows = rows ?? job.Rows, Model = job.Model ?? Model, JobId = job.JobId,
+        };
     }
 
     private static string Usd(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);

@@ -253,7 +253,8 @@ public abstract partial class SubmissionCmdlet : SutroApiCmdlet, IDisposable
         var progress = new ByteProgress(UploadProgressId, activity, QueueProgress);
         try
         {
-            return RunAsync(token => upload.SubmitAsync(submission, TimeSpan.FromSeconds(ConnectionTimeoutSeconds), (sent, total) =>
+            var answerTimeout = TimeSpan.FromSeconds(ConnectionTimeoutSeconds);
+            return RunAsync(token => upload.SubmitAsync(submission, answerTimeout, (sent, total) =>
             {
                 if (total > UploadProgressAbove)
                 {

@@ -12,8 +12,8 @@ internal sealed class ValidatePositiveTimeSpanAttribute : ValidateArgumentsAttri
         object value = arguments is PSObject pso ? pso.BaseObject : arguments;
         if (value is TimeSpan span && span <= TimeSpan.Zero)
         {
-            throw new ValidationMetadataException(
-                $"The time span {span} is not positive. Give a length of time such as (New-TimeSpan -Hours 24) or '1.00:00:00'.");
+            throw new ValidationMetadataException($"The time span {span} is not positive. Give a length of time " +
+                "such as (New-TimeSpan -Hours 24) or '1.00:00:00'.");
         }
     }
 }
