@@ -44,13 +44,20 @@ Describe 'Invoke-SutroBatch -IfExists' {
         $rows.Output | Should -Be @('Echo 1: Name a colour.', 'Echo 2: Name a planet.', 'Echo 3: Name a river.')
     }
 
-    It 'Reuse of a job with another number of rows is ResultRowCountMismatch, and no row is written' {
+    It 'Reuse of a job with another number of rows is ResultRowCountMismatch at once: no wait, no row' {
         $questions | Invoke-SutroBatch -Model m -Name faq @common | Out-Null
-        $rows = 'only one' | Invoke-SutroBatch -Model m -Name faq -IfExists Reuse @common -ErrorVariable err -ErrorAction SilentlyContinue 3>$null
+        $before = @(Get-MockRequest $server).Count
+        $rows = 'only one' | Invoke-SutroBatch -Model m -Name faq -IfExists Reuse @common -ErrorVariable err `
+            -ErrorAction SilentlyContinue 3>$null
         $rows | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
         $err[0].FullyQualifiedErrorId | Should -BeExactly "ResultRowCountMismatch$errorSuffix"
         $err[0].TargetObject | Should -BeExactly 'job_sub_0001'
+        $err[0].Exception.Message | Should -BeExactly ("Job 'job_sub_0001', found by -IfExists Reuse, has 3 rows for 1 inputs, " +
+            'so its results cannot be paired with these inputs; nothing was submitted and no row was written. ' +
+            'To run these inputs, give another -Name (or -IfExists Submit).')
         (Get-Submission).Count | Should -Be 1
+        @(Get-MockRequest $server | Select-Object -Skip $before).path | Should -Be @('/v1/list-jobs')
     }
 
     It 'Error fails with JobAlreadyExists and submits nothing' {

@@ -102,6 +102,16 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
             return;
         }
 
+        if (Reused is { Rows: { } rows } && rows != _held.Count)
+        {
+            // Found by -IfExists Reuse, but not a job of these inputs: say so now rather than after the wait.
+            WriteFailure(new SutroApiException(ErrorIds.ResultRowCountMismatch, ErrorCategory.InvalidResult,
+                $"Job '{jobId}', found by -IfExists Reuse, has {rows} rows for {_held.Count} inputs, so its results " +
+                "cannot be paired with these inputs; nothing was submitted and no row was written. To run these " +
+                "inputs, give another -Name (or -IfExists Submit)."), jobId);
+            return;
+        }
+
         try
         {
             var waiter = new JobWaiter(api, TimeSpan.FromSeconds(PollIntervalSec), Deadline(),

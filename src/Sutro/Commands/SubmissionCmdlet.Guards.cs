@@ -35,8 +35,8 @@ public abstract partial class SubmissionCmdlet
     [ValidateRange(0, 1_000_000_000)]
     public decimal MaxEstimatedCost { get; set; }
 
-    /// <summary>True when the call went on with an existing job (-IfExists Reuse) instead of submitting.</summary>
-    private protected bool Reused { get; private set; }
+    /// <summary>The existing job the call went on with (-IfExists Reuse) instead of submitting, as listed.</summary>
+    private protected Job? Reused { get; private set; }
 
     /// <summary>The dry run's estimate when -MaxEstimatedCost was given and the job was submitted.</summary>
     private protected CostEstimate? Estimate { get; private set; }
@@ -142,7 +142,7 @@ public abstract partial class SubmissionCmdlet
 
         WriteWarning($"A job named '{name}' exists already: {found.JobId} ({found.Status}, {created}). Going on " +
             "with it instead of submitting (-IfExists Reuse); to run the batch again, give another -Name.");
-        Reused = true;
+        Reused = found;
         return found;
     }
 
