@@ -65,6 +65,131 @@ Describe 'Get-SutroJob' {
         }
     }
 
+    Context 'a window of creation times' {
+        BeforeAll {
+            function Format-Iso([datetime]$Utc) { $Utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [cultureinfo]::InvariantCulture) }
+            # job_h_001 .. job_h_150: job i was created i hours less 30 minutes ago, so a window edge at a whole
+            # number of hours from now never lies within a second of a job.
+            function Add-HourlyJobs([datetime]$NowUtc, [int]$Count = 150) {
+                foreach ($i in 1..$Count) {
+                    Add-MockJob @{
+                        job_id = ('job_h_{0:d3}' -f $i); model = $(if ($i % 2) { 'qwen-3-4b' } else { 'llama-3.1-8b' })
+                        datetime_created = Format-Iso $NowUtc.AddHours(-$i).AddMinutes(30)
+                    }
+                }
+            }
+            function Get-Hourly([int[]]$Numbers) { $Numbers | ForEach-Object { 'job_h_{0:d3}' -f $_ } }
+        }
+
+        BeforeEach {
+            $script:nowUtc = [datetime]::UtcNow
+            Add-HourlyJobs $nowUtc
+        }
+
+        It '-Since 24 hours asks for one page: the first page reaches back beyond the window' {
+            $verbose = $null
+            $jobs = Get-SutroJob -Since (New-TimeSpan -Hours 24) @common -Verbose 4>&1 |
+                Tee-Object -Variable verbose | Where-Object { $_ -is [Sutro.Job] }
+            $jobs.JobId | Should -Be (Get-Hourly (1..24))
+            $log = @(Get-MockRequest $server)
+            $log.path | Should -Be @('/v1/list-jobs')
+            $log[0].query | Should -BeExactly 'limit=100'
+            $said = @($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $said[-1] | Should -BeLike 'Read 100 jobs from list-jobs, in 1 page of 100; jobs come newest first, so the pages stop at the first one reaching back before *.'
+        }
+
+        It '-Since as text (a day) is the same window' {
+            (Get-SutroJob -Since '1.00:00:00' @common).JobId | Should -Be (Get-Hourly (1..24))
+        }
+
+        It 'a window longer than a page reads on until a page reaches back beyond it, and no further' {
+            # 120 jobs of the last 5 days, 164 jobs in all: pages 1 and 2 of 100, never a third.
+            $jobs = Get-SutroJob -Since (New-TimeSpan -Days 5) @common
+            $jobs.Count | Should -Be 120
+            $jobs.JobId | Should -Be (Get-Hourly (1..120))
+            $log = @(Get-MockRequest $server)
+            $log.path | Should -Be @('/v1/list-jobs', '/v1/list-jobs')
+            $log[1].query | Should -Match '^limit=100&cursor=.+'
+        }
+
+        It 'a job without a creation time is left out of a window and does not end the listing' {
+            Add-MockJob @{ job_id = 'job_undated'; datetime_created = $null }
+            # The mock lists it first (as a descending ORDER BY puts NULLs in PostgreSQL).
+            (Get-SutroJob -First 1 @common).JobId | Should -BeExactly 'job_undated'
+            (Get-SutroJob -First 1 @common).Created | Should -BeNullOrEmpty
+            $before = @(Get-MockRequest $server).Count
+            $jobs = Get-SutroJob -Since (New-TimeSpan -Days 5) @common
+            $jobs.JobId | Should -Be (Get-Hourly (1..120))
+            @(Get-MockRequest $server).Count - $before | Should -Be 2 -Because 'page 1 (the undated job and 99 of the window) does not end it'
+        }
+
+        It '-CreatedAfter and -CreatedBefore: at or after the start, before the end' {
+            $start = $nowUtc.AddHours(-48)
+            $end = $nowUtc.AddHours(-24)
+            $jobs = Get-SutroJob -CreatedAfter $start -CreatedBefore $end @common
+            $jobs.JobId | Should -Be (Get-Hourly (25..48))
+            @(Get-MockRequest $server).Count | Should -Be 1
+            # Local times mean the same instants.
+            (Get-SutroJob -CreatedAfter $start.ToLocalTime() -CreatedBefore $end.ToLocalTime() @common).JobId |
+                Should -Be (Get-Hourly (25..48))
+        }
+
+        It 'the edges: a job created exactly at -CreatedAfter is in, one exactly at -CreatedBefore is out' {
+            Add-MockJob @{ job_id = 'job_edge_start'; datetime_created = '2030-01-01T00:00:00Z' }
+            Add-MockJob @{ job_id = 'job_edge_mid'; datetime_created = '2030-01-01T12:00:00Z' }
+            Add-MockJob @{ job_id = 'job_edge_end'; datetime_created = '2030-01-02T00:00:00Z' }
+            $start = [DateTimeOffset]::Parse('2030-01-01T00:00:00Z', [cultureinfo]::InvariantCulture).UtcDateTime
+            (Get-SutroJob -CreatedAfter $start -CreatedBefore $start.AddDays(1) @common).JobId |
+                Should -Be @('job_edge_mid', 'job_edge_start')
+            (Get-SutroJob -CreatedAfter $start.AddDays(1) @common).JobId | Should -Be @('job_edge_end')
+        }
+
+        It '-CreatedBefore alone reads past the newer jobs' {
+            $jobs = Get-SutroJob -CreatedBefore $nowUtc.AddHours(-140) @common
+            $jobs.JobId | Should -Be (@(Get-Hourly (141..150)) + $allNewestFirst)
+            @(Get-MockRequest $server).Count | Should -Be 2
+        }
+
+        It '-Model filters with wildcards, case-insensitively, and combines with the window and -First' {
+            (Get-SutroJob -Model 'QWEN-*' -Since (New-TimeSpan -Hours 6) @common).JobId | Should -Be (Get-Hourly 1, 3, 5)
+            (Get-SutroJob -Model llama-3.1-8b -Since (New-TimeSpan -Hours 6) -First 2 @common).JobId | Should -Be (Get-Hourly 2, 4)
+            (Get-SutroJob -Model 'qwen-3-4b' -Name 'job_h_00?' -Since (New-TimeSpan -Hours 24) @common).JobId |
+                Should -Be (Get-Hourly 1, 3, 5, 7, 9)
+        }
+
+        It 'the window applies to jobs given by id too' {
+            (Get-SutroJob job_h_001, job_12345, job_h_030 -Since (New-TimeSpan -Hours 24) @common).JobId | Should -Be @('job_h_001')
+        }
+
+        It 'a server that ignores limit: its one answer is filtered, and one request is made' {
+            $page = @{ message = 'ok'; jobs = @(
+                    @{ job_id = 'a'; status = 'RUNNING'; datetime_created = Format-Iso $nowUtc.AddHours(-1) }
+                    @{ job_id = 'b'; status = 'SUCCEEDED'; datetime_created = $null }
+                    @{ job_id = 'c'; status = 'SUCCEEDED'; datetime_created = Format-Iso $nowUtc.AddHours(-30) }
+                    @{ job_id = 'd'; status = 'FAILED'; datetime_created = Format-Iso $nowUtc.AddHours(-2) }
+                ) } | ConvertTo-Json -Depth 5 -Compress
+            Invoke-MockControl $server 'faults' -Body @{ path = 'list-jobs'; times = 1; status = 200; body = $page } | Out-Null
+            (Get-SutroJob -Since (New-TimeSpan -Hours 24) @common).JobId | Should -Be @('a', 'd')
+            @(Get-MockRequest $server).Count | Should -Be 1
+        }
+
+        It '-Since with -CreatedAfter, or an empty window, is ParameterConflict before any request' {
+            { Get-SutroJob -Since '01:00:00' -CreatedAfter $nowUtc @common } |
+                Should -Throw -ErrorId 'ParameterConflict,Sutro.Commands.GetSutroJobCommand' -ExpectedMessage '-CreatedAfter and -Since both say where the window starts; give one of them.'
+            $start = [DateTimeOffset]::Parse('2030-01-02T00:00:00Z', [cultureinfo]::InvariantCulture).UtcDateTime
+            { Get-SutroJob -CreatedAfter $start -CreatedBefore $start @common } |
+                Should -Throw -ErrorId 'ParameterConflict,Sutro.Commands.GetSutroJobCommand' -ExpectedMessage 'The window is empty: it starts (2030-01-02 00:00:00Z) at or after its end (-CreatedBefore 2030-01-02 00:00:00Z). Give a start before the end.'
+            @(Get-MockRequest $server).Count | Should -Be 0
+        }
+
+        It '-Since refuses a time span that is not positive' {
+            { Get-SutroJob -Since '00:00:00' @common } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,Sutro.Commands.GetSutroJobCommand' -ExpectedMessage '*The time span 00:00:00 is not positive.*'
+            { Get-SutroJob -Since (New-TimeSpan -Hours -1) @common } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,Sutro.Commands.GetSutroJobCommand'
+        }
+    }
+
     Context 'one job' {
         It 'reads every field into a typed Sutro.Job' {
             Add-MockJob @{

@@ -82,6 +82,8 @@ public static class ErrorIds
     public const string ParameterConflict = "ParameterConflict";
     public const string SamplingParametersInvalid = "SamplingParametersInvalid";
     public const string ResultRowCountMismatch = "ResultRowCountMismatch";
+    public const string JobAlreadyExists = "JobAlreadyExists";
+    public const string CostLimitExceeded = "CostLimitExceeded";
 }
 
 /// <summary>

@@ -53,7 +53,8 @@ public sealed class JobDefinition
     public string? Description { get; init; }
     public string? SystemPrompt { get; init; }
     public int JobPriority { get; init; }
-    public string DatetimeCreated { get; init; } = "2026-11-20T10:00:00Z";
+    /// <summary>ISO-8601 UTC; null for a job listed without a creation time.</summary>
+    public string? DatetimeCreated { get; init; } = "2026-11-20T10:00:00Z";
     public string RunType { get; init; } = "FULL";
     /// <summary>Raw JSON text of the schema, or null.</summary>
     public string? JsonSchema { get; init; }

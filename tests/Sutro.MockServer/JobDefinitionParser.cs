@@ -68,7 +68,9 @@ public static class JobDefinitionParser
             Description = Str(e, "description"),
             SystemPrompt = Str(e, "system_prompt"),
             JobPriority = Get(e, "job_priority") is { ValueKind: JsonValueKind.Number } pr ? pr.GetInt32() : 0,
-            DatetimeCreated = Str(e, "datetime_created") ?? "2026-11-20T10:00:00Z",
+            // An explicit null stays null (a job the service lists without a creation time).
+            DatetimeCreated = Get(e, "datetime_created") is { ValueKind: JsonValueKind.Null }
+                ? null : Str(e, "datetime_created") ?? "2026-11-20T10:00:00Z",
             RunType = Str(e, "run_type") ?? "FULL",
             JsonSchema = Raw(e, "json_schema"),
             Statuses = statuses,

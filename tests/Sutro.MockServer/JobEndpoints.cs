@@ -77,14 +77,16 @@ public static class JobEndpoints
     }
 
     /// <summary>
-    /// <c>list-jobs</c>, newest first (by datetime_created). With <c>limit</c> (1..100): one page and an opaque
+    /// <c>list-jobs</c>, newest first (by datetime_created; jobs without one first, as a descending ORDER BY puts
+    /// NULLs in PostgreSQL). With <c>limit</c> (1..100): one page and an opaque
     /// <c>next_cursor</c> (null on the last page); without it: every job and a message, as older servers answer.
     /// </summary>
     private static Task ListJobs(HttpContext ctx)
     {
         var jobs = Catalog(ctx).List()
             .Select((job, order) => (job.Def, job.Status, order))
-            .OrderByDescending(j => j.Def.DatetimeCreated, System.StringComparer.Ordinal).ThenBy(j => j.order)
+            .OrderByDescending(j => j.Def.DatetimeCreated is null)
+            .ThenByDescending(j => j.Def.DatetimeCreated, System.StringComparer.Ordinal).ThenBy(j => j.order)
             .ToList();
         string? limitText = ctx.Request.Query["limit"];
         if (limitText is null)

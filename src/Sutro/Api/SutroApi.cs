@@ -42,9 +42,12 @@ internal sealed partial class SutroApi
 
     /// <summary>
     /// <c>GET list-jobs?limit=N</c>, page by page: newest first, as the API gives them. The returned lister asks
-    /// for the next page only when called again, so jobs reach the pipeline as pages arrive.
+    /// for the next page only when called again, so jobs reach the pipeline as pages arrive. With a
+    /// <paramref name="window"/> it returns only the jobs created within it, and stops after the first page that
+    /// reaches back before the window's start (see <see cref="JobWindow"/>).
     /// </summary>
-    public JobLister ListJobs(int pageSize) => new(this, Math.Clamp(pageSize, 1, MaxPageSize));
+    public JobLister ListJobs(int pageSize, JobWindow window = default) =>
+        new(this, Math.Clamp(pageSize, 1, MaxPageSize), window);
 
     /// <summary>One page of <c>list-jobs</c>: its jobs and the cursor of the next page (null on the last).</summary>
     internal async Task<(List<Job> Jobs, string? NextCursor)> ListJobsPageAsync(
@@ -197,8 +200,9 @@ internal sealed partial class SutroApi
 }
 
 /// <summary>
-/// Pages through <c>list-jobs</c>: each call of <see cref="NextAsync"/> asks for one page and returns its jobs,
-/// or null after the last page (no <c>next_cursor</c>; a server that ignores <c>limit</c> answers with one page).
+/// Pages through <c>list-jobs</c>: each call of <see cref="NextAsync"/> asks for one page and returns its jobs
+/// within the window, or null after the last page (no <c>next_cursor</c>; a server that ignores <c>limit</c>
+/// answers with one page) or after the first page that reaches back before the window's start.
 /// </summary>
 internal sealed class JobLister
 {
@@ -207,13 +211,22 @@ internal sealed class JobLister
     private string? _cursor;
     private bool _done;
 
-    public JobLister(SutroApi api, int pageSize)
+    public JobLister(SutroApi api, int pageSize, JobWindow window = default)
     {
         _api = api;
         PageSize = pageSize;
+        Window = window;
     }
 
     public int PageSize { get; }
+
+    public JobWindow Window { get; }
+
+    /// <summary>How many pages were asked for so far.</summary>
+    public int Pages { get; private set; }
+
+    /// <summary>How many jobs the pages held, in the window or not.</summary>
+    public long Read { get; private set; }
 
     public async Task<List<Job>?> NextAsync(CancellationToken cancellationToken)
     {
@@ -223,7 +236,9 @@ internal sealed class JobLister
         }
 
         var (jobs, next) = await _api.ListJobsPageAsync(PageSize, _cursor, cancellationToken).ConfigureAwait(false);
-        if (string.IsNullOrEmpty(next))
+        Pages++;
+        Read += jobs.Count;
+        if (string.IsNullOrEmpty(next) || Window.EndsAt(jobs))
         {
             _done = true;
         }
@@ -235,7 +250,7 @@ internal sealed class JobLister
         }
 
         _cursor = next;
-        return jobs;
+        return Window.IsBounded ? jobs.FindAll(Window.Contains) : jobs;
     }
 }
 

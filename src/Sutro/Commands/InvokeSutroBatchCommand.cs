@@ -18,6 +18,7 @@ namespace Sutro.Commands;
 /// same objects with Output and CumulativeLogprob (and, with -ExpandOutput, the output's fields) added; text
 /// inputs as <see cref="JobResultRow"/>s whose Input is the text. The inputs are held in memory for the join.
 /// Ctrl+C while waiting leaves the job running (or, with -CancelOnStop, cancels it) and says which.
+/// -IfExists Reuse waits for an earlier job of the same name and joins its results with these inputs instead.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "SutroBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     DefaultParameterSetName = TextSet)]
@@ -63,6 +64,13 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
 
     private protected override int UploadProgressId => ProgressIds.InvokeSutroBatchUpload;
 
+    private protected override int WaitProgressId => ProgressIds.InvokeSutroBatchWait;
+
+    private protected override TimeSpan? WaitTimeout =>
+        Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null;
+
+    private protected override double PollIntervalSeconds => PollIntervalSec;
+
     protected override void BeginProcessing()
     {
         if (Raw && ExpandOutput)
@@ -71,6 +79,7 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
                 "be combined with -ExpandOutput. Use one or the other.", null);
         }
 
+        CheckGuards(estimateOnly: false);
         base.BeginProcessing();
     }
 
@@ -96,7 +105,17 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
             return;
         }
 
-        var deadline = new WaitDeadline(Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null);
+        if (Reused is { Rows: { } rows } && rows != _held.Count)
+        {
+            // Found by -IfExists Reuse, but not a job of these inputs: say so now rather than after the wait.
+            WriteFailure(new SutroApiException(ErrorIds.ResultRowCountMismatch, ErrorCategory.InvalidResult,
+                $"Job '{jobId}', found by -IfExists Reuse, has {rows} rows for {_held.Count} inputs, so its results " +
+                "cannot be paired with these inputs; nothing was submitted and no row was written. To run these " +
+                "inputs, give another -Name (or -IfExists Submit)."), jobId);
+            return;
+        }
+
+        var deadline = Deadline();
         try
         {
             var waiter = new JobWaiter(api, TimeSpan.FromSeconds(PollIntervalSec), deadline,

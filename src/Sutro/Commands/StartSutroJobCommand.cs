@@ -11,6 +11,8 @@ namespace Sutro.Commands;
 /// CSV/Parquet file at a URL, and writes the new job (<c>jobs/{id}</c>). Inputs are spooled to a temporary
 /// file as they arrive and the request streams from it. The submission is sent once and never retried.
 /// -EstimateCost runs a dry run and writes its estimate; -Wait waits for the job as Wait-SutroJob does.
+/// -IfExists goes on with (or refuses) an earlier job of the same name; -MaxEstimatedCost submits only when a
+/// dry run on the same inputs stays within the limit.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "SutroJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     DefaultParameterSetName = TextSet)]
@@ -58,6 +60,13 @@ public sealed class StartSutroJobCommand : SubmissionCmdlet
 
     private protected override int UploadProgressId => ProgressIds.StartSutroJobUpload;
 
+    private protected override int WaitProgressId => ProgressIds.StartSutroJobWait;
+
+    private protected override TimeSpan? WaitTimeout =>
+        Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null;
+
+    private protected override double PollIntervalSeconds => PollIntervalSec;
+
     protected override void BeginProcessing()
     {
         if (Wait && EstimateCost)
@@ -65,6 +74,7 @@ public sealed class StartSutroJobCommand : SubmissionCmdlet
             Refuse(ErrorIds.ParameterConflict, "-Wait and -EstimateCost cannot be used together: -EstimateCost already waits for the estimate.", null);
         }
 
+        CheckGuards(EstimateCost);
         base.BeginProcessing();
         if (InputUrl is not null && (!InputUrl.IsAbsoluteUri || InputUrl.Scheme is not ("https" or "http")))
         {
@@ -95,15 +105,14 @@ public sealed class StartSutroJobCommand : SubmissionCmdlet
         {
             if (EstimateCost || Wait)
             {
-                var deadline = new WaitDeadline(Bound(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null);
-                var waiter = new JobWaiter(api, TimeSpan.FromSeconds(PollIntervalSec), deadline,
+                var waiter = new JobWaiter(api, TimeSpan.FromSeconds(PollIntervalSec), Deadline(),
                     new JobWaitProgress(ProgressIds.StartSutroJobWait, QueueProgress), QueueVerbose);
                 Job done = RunAsync(token => waiter.WaitAsync(jobId, token));
-                WriteObject(EstimateCost ? Estimate(done, Spool?.Count) : done);
+                WriteObject(EstimateCost ? EstimateOf(done, Spool?.Count) : WithEstimate(done));
             }
             else
             {
-                WriteObject(RunAsync(token => api.GetJobAsync(jobId, token)));
+                WriteObject(WithEstimate(RunAsync(token => api.GetJobAsync(jobId, token))));
             }
         }
         catch (Exception ex) when (ex is SutroApiException or SutroJobException or OperationCanceledException)
@@ -112,14 +121,7 @@ public sealed class StartSutroJobCommand : SubmissionCmdlet
         }
     }
 
-    private CostEstimate Estimate(Job job, long? rows)
-    {
-        if (job.CostEstimate is null)
-        {
-            throw new SutroApiException(ErrorIds.CostEstimateMissing, ErrorCategory.InvalidResult,
-                $"The estimate job '{job.JobId}' succeeded but the API gave no cost_estimate. Look at it with Get-SutroJob {job.JobId} | Format-List.");
-        }
-
-        return new CostEstimate { EstimatedCost = job.CostEstimate, Rows = rows ?? job.Rows, Model = job.Model ?? Model, JobId = job.JobId };
-    }
+    /// <summary>The job with its dry run's estimate (-MaxEstimatedCost) when the service gives none of its own.</summary>
+    private Job WithEstimate(Job job) =>
+        Estimate is { EstimatedCost: { } cost } && job.CostEstimate is null ? job with { CostEstimate = cost } : job;
 }

@@ -16,7 +16,7 @@ namespace Sutro.Commands;
 /// What Start-SutroJob and Invoke-SutroBatch share: the submission parameters, their checks, the spooling of
 /// the pipeline's inputs, and the one submission (<c>POST batch-inference</c>), sent once and never retried.
 /// </summary>
-public abstract class SubmissionCmdlet : SutroApiCmdlet, IDisposable
+public abstract partial class SubmissionCmdlet : SutroApiCmdlet, IDisposable
 {
     protected const string TextSet = "Text";
     protected const string PropertySet = "Property";
@@ -199,7 +199,7 @@ public abstract class SubmissionCmdlet : SutroApiCmdlet, IDisposable
         };
 
         string rows = spool is null ? $"the rows of column '{column}' of the file at {inputUrl!.Host}" : $"{spool.Count} {(spool.Count == 1 ? "row" : "rows")}";
-        string target = $"{rows} for model '{Model}' at priority {Priority}, as job '{submission.Name}'";
+        string target = $"{rows} for model '{Model}' at priority {Priority}, as job '{submission.Name}'{GuardsText()}";
         if (!ShouldProcess(target, costEstimate ? "Estimate the cost of a batch job" : "Submit a batch job"))
         {
             return null;
@@ -217,29 +217,28 @@ public abstract class SubmissionCmdlet : SutroApiCmdlet, IDisposable
         }
 
         var api = CreateApi(endpoint);
+        if (FindExisting(api, submission.Name) is { } existing)
+        {
+            return (existing.JobId, api, submission.Name);
+        }
+
         if (spool is not null)
         {
             WarnAboveQuota(api, spool.Count);
         }
 
-        var progress = new ByteProgress(UploadProgressId, $"Submitting job '{submission.Name}'", QueueProgress);
+        var upload = new SutroApi(new SutroApiClient(endpoint, QueueVerbose)
+        {
+            MaxRetryCount = 0,
+            ResponseTimeout = Timeout.InfiniteTimeSpan,
+            IdleReadTimeout = TimeSpan.FromSeconds(OperationTimeoutSeconds),
+            Proxy = Proxy,
+            ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+        });
+        CheckEstimate(upload, api, submission);
         try
         {
-            var upload = new SutroApi(new SutroApiClient(endpoint, QueueVerbose)
-            {
-                MaxRetryCount = 0,
-                ResponseTimeout = Timeout.InfiniteTimeSpan,
-                IdleReadTimeout = TimeSpan.FromSeconds(OperationTimeoutSeconds),
-                Proxy = Proxy,
-                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
-            });
-            string jobId = RunAsync(token => upload.SubmitAsync(submission, TimeSpan.FromSeconds(ConnectionTimeoutSeconds), (sent, total) =>
-            {
-                if (total > UploadProgressAbove)
-                {
-                    progress.Report(sent, total);
-                }
-            }, token));
+            string jobId = Send(upload, submission, $"Submitting job '{submission.Name}'");
             WriteVerbose($"Submitted job {jobId} ({submission.Name}).");
             return (jobId, api, submission.Name);
         }
@@ -247,6 +246,23 @@ public abstract class SubmissionCmdlet : SutroApiCmdlet, IDisposable
         {
             WriteFailure(ex, submission.Name);
             return null;
+        }
+    }
+
+    /// <summary>Sends one submission (never retried) with upload progress, and returns the new job's id.</summary>
+    private string Send(SutroApi upload, BatchSubmission submission, string activity)
+    {
+        var progress = new ByteProgress(UploadProgressId, activity, QueueProgress);
+        try
+        {
+            var answerTimeout = TimeSpan.FromSeconds(ConnectionTimeoutSeconds);
+            return RunAsync(token => upload.SubmitAsync(submission, answerTimeout, (sent, total) =>
+            {
+                if (total > UploadProgressAbove)
+                {
+                    progress.Report(sent, total);
+                }
+            }, token));
         }
         finally
         {

@@ -40,7 +40,9 @@ public sealed record Job
     /// <summary>What the job cost, in USD.</summary>
     public decimal? Cost { get; init; }
 
-    /// <summary>The estimated cost of a dry run, in USD.</summary>
+    /// <summary>
+    /// The estimated cost of a dry run, in USD; on the job Start-SutroJob -MaxEstimatedCost writes, its dry run's.
+    /// </summary>
     public decimal? CostEstimate { get; init; }
 
     /// <summary>How the job runs: FULL for a real run; cost-estimate (dry) runs say otherwise.</summary>
