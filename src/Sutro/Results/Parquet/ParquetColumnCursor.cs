@@ -5,10 +5,11 @@ using global::Parquet.Meta;
 namespace Sutro.Results.Parquet;
 
 /// <summary>
-/// Reads one flat column page by page: a page is inflated (whole, or through a bounded window when it is large),
-/// its definition levels decoded, and its values handed out a batch at a time, so a column chunk is never held
-/// whole. Every count and size in a page header is checked against the row group and the chunk before it is used:
-/// the values of a chunk must account for exactly the rows the footer claims.
+/// Reads one leaf column page by page: a page is inflated (whole, or through a bounded window when it is large),
+/// its repetition and definition levels decoded, and its values handed out a batch of rows at a time (a flat
+/// column) or a row's entries at a time (a leaf of a list, struct or map), so a column chunk is never held whole.
+/// Every count and size in a page header is checked against the row group and the chunk before it is used: the
+/// values of a chunk must account for exactly the rows the footer claims.
 /// </summary>
 internal sealed class ParquetColumnCursor : IDisposable
 {
@@ -20,11 +21,14 @@ internal sealed class ParquetColumnCursor : IDisposable
     private readonly PageData _data = new();
     private byte[] _compressed = Array.Empty<byte>();
     private byte[] _levels = Array.Empty<byte>();
+    private byte[] _reps = Array.Empty<byte>();
     private int[] _scratch = Array.Empty<int>();
     private int _codec;
     private long _chunkUncompressed;
     private long _rowsLeft;
     private long _rowsClaimed;
+    private long _valuesLeft;
+    private long _valuesClaimed;
 
     // The dictionary of the current chunk.
     private ByteValues? _dictBytes;
@@ -35,6 +39,7 @@ internal sealed class ParquetColumnCursor : IDisposable
     private int _pageLeft;
     private int _levelAt;
     private bool _hasLevels;
+    private bool _hasReps;
     private Mode _mode;
     private int[] _indices = Array.Empty<int>();
     private int _valueAt;
@@ -65,7 +70,7 @@ internal sealed class ParquetColumnCursor : IDisposable
     {
         ColumnMetaData meta = chunk.MetaData ?? throw new ParquetPageException("a column chunk has no metadata");
         long start = meta.DictionaryPageOffset is > 0 and var dict && dict < meta.DataPageOffset ? dict : meta.DataPageOffset;
-        if (meta.NumValues != rows)
+        if (_leaf.MaxRep == 0 ? meta.NumValues != rows : meta.NumValues < rows)
         {
             throw new ParquetPageException($"the column chunk holds {meta.NumValues} values but the footer claims {rows} rows");
         }
@@ -75,30 +80,47 @@ internal sealed class ParquetColumnCursor : IDisposable
         _chunkUncompressed = Math.Max(meta.TotalUncompressedSize, 0);
         _rowsLeft = rows;
         _rowsClaimed = rows;
+        _valuesLeft = meta.NumValues;
+        _valuesClaimed = meta.NumValues;
         _dictBytes = null;
         _dictLongs = null;
         _dictDoubles = null;
         _pageLeft = 0;
     }
 
-    /// <summary>Whether the reader can read a chunk: its codec and encodings are ones it knows.</summary>
-    public static bool CanRead(ColumnChunk chunk)
+    /// <summary>Why the reader cannot read a chunk (an unknown codec or encoding, encryption), or null.</summary>
+    public static string? WhyNot(ColumnChunk chunk)
     {
         ColumnMetaData? meta = chunk.MetaData;
-        if (meta is null || !PageCodecs.Supports((int)meta.Codec) || chunk.FilePath is not null)
+        if (chunk.CryptoMetadata is not null || chunk.EncryptedColumnMetadata is not null)
         {
-            return false;
+            return "is encrypted, which this module cannot read: ask for the results without Parquet modular encryption";
+        }
+
+        if (meta is null)
+        {
+            return "has no column metadata: the file is damaged";
+        }
+
+        if (chunk.FilePath is not null)
+        {
+            return $"keeps its values in another file ('{chunk.FilePath}'), which this module cannot read";
+        }
+
+        if (!PageCodecs.Supports((int)meta.Codec))
+        {
+            return $"uses the compression codec {meta.Codec}, which this module cannot read";
         }
 
         foreach (var encoding in meta.Encodings)
         {
-            if ((int)encoding is ParquetEncodings.BitPacked or 1 or > ParquetEncodings.ByteStreamSplit)
+            if ((int)encoding is 1 or < 0 or > ParquetEncodings.ByteStreamSplit)
             {
-                return false;
+                return $"uses the encoding {encoding}, which this module cannot read";
             }
         }
 
-        return true;
+        return null;
     }
 
     /// <summary>The next <paramref name="count"/> rows' values; a failure says how many were read before it.</summary>
@@ -127,6 +149,57 @@ internal sealed class ParquetColumnCursor : IDisposable
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw new ParquetRowFailure(i, ex);
+        }
+    }
+
+    /// <summary>
+    /// The next row's entries (a leaf of a list, struct or map): every entry up to the next one that starts a row
+    /// (repetition level 0), with its levels and, where the leaf is defined, its value.
+    /// </summary>
+    public void ReadRow(RowEntries row)
+    {
+        row.Clear();
+        bool numbers = _leaf.Kind == LeafKind.Double;
+        while (true)
+        {
+            if (_pageLeft == 0)
+            {
+                if (row.Count > 0 && _valuesLeft == 0)
+                {
+                    return;
+                }
+
+                NextDataPage();
+            }
+
+            int rep = _hasReps ? _reps[_levelAt] : 0;
+            if (rep == 0 && row.Count > 0)
+            {
+                return;
+            }
+
+            if (rep != 0 && row.Count == 0)
+            {
+                throw new ParquetPageException($"a row starts at repetition level {rep} instead of 0");
+            }
+
+            int def = _hasLevels ? _levels[_levelAt] : 0;
+            _levelAt++;
+            _pageLeft--;
+            int at = row.Next();
+            row.Def[at] = def;
+            row.Rep[at] = rep;
+            if (def == _leaf.MaxDef)
+            {
+                if (numbers)
+                {
+                    row.Numbers[at] = NextDouble();
+                }
+                else
+                {
+                    row.Values[at] = NextValue();
+                }
+            }
         }
     }
 
@@ -244,7 +317,9 @@ internal sealed class ParquetColumnCursor : IDisposable
         {
             if (_input.Remaining <= 0)
             {
-                throw new ParquetPageException($"the column chunk ends after {_rowsClaimed - _rowsLeft} values but the footer claims {_rowsClaimed} rows");
+                throw new ParquetPageException(_leaf.MaxRep == 0
+                    ? $"the column chunk ends after {_rowsClaimed - _rowsLeft} values but the footer claims {_rowsClaimed} rows"
+                    : $"the column chunk ends after {_valuesClaimed - _valuesLeft} of the {_valuesClaimed} values its metadata claims");
             }
 
             PageHeaderInfo header = _input.ReadPageHeader();
@@ -398,63 +473,79 @@ internal sealed class ParquetColumnCursor : IDisposable
     {
         bool v2 = header.Type == PageHeaderInfo.DataPageV2;
         int values = header.NumValues;
-        if (values < 0 || values > _rowsLeft)
+        bool flat = _leaf.MaxRep == 0;
+        if (values < 0 || values > _valuesLeft)
         {
-            throw new ParquetPageException($"a page claims {values} values where {_rowsLeft} of the footer's {_rowsClaimed} rows remain");
+            throw new ParquetPageException(flat
+                ? $"a page claims {values} values where {_rowsLeft} of the footer's {_rowsClaimed} rows remain"
+                : $"a page claims {values} values where {_valuesLeft} of the column chunk's {_valuesClaimed} remain");
         }
 
-        if (v2 && (header.NumRows != values || header.RepetitionBytes != 0 || header.DefinitionBytes < 0
-            || header.NumNulls < 0 || header.NumNulls > values))
+        if (v2 && ((flat && (header.NumRows != values || header.RepetitionBytes != 0)) || header.DefinitionBytes < 0
+            || header.RepetitionBytes < 0 || header.NumNulls < 0 || header.NumNulls > values
+            || header.NumRows < 0 || header.NumRows > values))
         {
-            throw new ParquetPageException("a version 2 page's row, null or level counts do not fit a flat column");
+            throw new ParquetPageException(flat
+                ? "a version 2 page's row, null or level counts do not fit a flat column"
+                : "a version 2 page's row, null or level counts do not fit its values");
         }
 
         var body = new PageBodyStream(_input, header.CompressedSize, header.Crc);
-        _hasLevels = _leaf.Optional;
+        _hasLevels = _leaf.MaxDef > 0;
+        _hasReps = _leaf.MaxRep > 0;
         if (_levels.Length < values)
         {
-            _levels = new byte[Math.Max(values, Math.Min(_levels.Length * 2, 1 << 20))];
+            int size = Math.Max(values, Math.Min(_levels.Length * 2, 1 << 20));
+            _levels = new byte[size];
+            _reps = _hasReps ? new byte[size] : _reps;
         }
 
         int present = values;
         if (v2)
         {
-            if (header.DefinitionBytes > header.CompressedSize || header.DefinitionBytes > header.UncompressedSize)
+            long levelBytes = (long)header.DefinitionBytes + header.RepetitionBytes;
+            if (levelBytes > header.CompressedSize || levelBytes > header.UncompressedSize)
             {
-                throw new ParquetPageException("a page's definition levels declare more bytes than the page");
+                throw new ParquetPageException("a page's repetition and definition levels declare more bytes than the page");
             }
 
-            byte[] levelBytes = new byte[header.DefinitionBytes];
-            body.ReadExactly(levelBytes);
+            byte[] repBytes = new byte[header.RepetitionBytes];
+            body.ReadExactly(repBytes);
+            byte[] defBytes = new byte[header.DefinitionBytes];
+            body.ReadExactly(defBytes);
+            if (_hasReps)
+            {
+                int starts = DecodeLevels(repBytes, values, _leaf.MaxRep, _reps, ParquetEncodings.Rle, "repetition", 0);
+                if (starts != header.NumRows)
+                {
+                    throw new ParquetPageException($"a version 2 page claims {header.NumRows} rows but its levels start {starts}");
+                }
+            }
+
             if (_hasLevels)
             {
-                present = DecodeLevels(levelBytes, values);
+                present = DecodeLevels(defBytes, values, _leaf.MaxDef, _levels, ParquetEncodings.Rle, "definition", _leaf.MaxDef);
             }
 
             int codec = header.IsCompressed ? _codec : PageCodecs.Uncompressed;
-            OpenBody(header, codec, header.CompressedSize - header.DefinitionBytes, header.UncompressedSize - header.DefinitionBytes, body);
+            OpenBody(header, codec, header.CompressedSize - levelBytes, header.UncompressedSize - levelBytes, body);
         }
         else
         {
             OpenBody(header, _codec, header.CompressedSize, header.UncompressedSize, body);
+            if (_hasReps)
+            {
+                ReadV1Levels(header.RepetitionEncoding, values, _leaf.MaxRep, _reps, "repetition", 0);
+            }
+
             if (_hasLevels)
             {
-                if (header.DefinitionEncoding != ParquetEncodings.Rle)
-                {
-                    throw new ParquetPageException($"a page's definition levels use encoding {header.DefinitionEncoding}");
-                }
-
-                int length = _data.ReadInt32();
-                if (length < 0 || length > _data.Left)
-                {
-                    throw new ParquetPageException($"a page's definition levels declare {length} bytes, more than the page holds");
-                }
-
-                present = DecodeLevels(_data.ReadBytes(length), values);
+                present = ReadV1Levels(header.DefinitionEncoding, values, _leaf.MaxDef, _levels, "definition", _leaf.MaxDef);
             }
         }
 
-        _rowsLeft -= values;
+        _valuesLeft -= values;
+        _rowsLeft -= flat ? values : 0;
         _pageLeft = values;
         _levelAt = 0;
         _valueAt = 0;
@@ -463,30 +554,72 @@ internal sealed class ParquetColumnCursor : IDisposable
         return values > 0;
     }
 
-    /// <summary>Decodes a page's definition levels (0 or 1); returns how many rows have a value.</summary>
-    private int DecodeLevels(ReadOnlySpan<byte> source, int count)
+    /// <summary>A version 1 page's levels: RLE with a 4-byte length, or the deprecated BIT_PACKED run.</summary>
+    private int ReadV1Levels(int encoding, int count, int max, byte[] target, string what, int counted)
     {
+        int length;
+        if (encoding == ParquetEncodings.Rle)
+        {
+            length = _data.ReadInt32();
+        }
+        else if (encoding == ParquetEncodings.BitPacked)
+        {
+            length = (int)(((long)count * ParquetEncodings.BitWidth(max) + 7) / 8);
+        }
+        else
+        {
+            throw new ParquetPageException($"a page's {what} levels use encoding {encoding}");
+        }
+
+        if (length < 0 || length > _data.Left)
+        {
+            throw new ParquetPageException($"a page's {what} levels declare {length} bytes, more than the page holds");
+        }
+
+        return DecodeLevels(_data.ReadBytes(length), count, max, target, encoding, what, counted);
+    }
+
+    /// <summary>
+    /// Decodes a page's levels (0 to <paramref name="max"/>) into <paramref name="target"/>; returns how many equal
+    /// <paramref name="counted"/> (the highest definition level: the entries with a value; 0: the rows).
+    /// </summary>
+    private int DecodeLevels(ReadOnlySpan<byte> source, int count, int max, byte[] target, int encoding, string what, int counted)
+    {
+        if (max > 255)
+        {
+            throw new ParquetPageException($"a column nests deeper than 255 {what} levels");
+        }
+
         if (_scratch.Length < count)
         {
             _scratch = new int[Math.Max(count, Math.Min(_scratch.Length * 2, 1 << 20))];
         }
 
         Span<int> levels = _scratch.AsSpan(0, count);
-        ParquetEncodings.DecodeHybrid(source, 1, levels);
-        int present = 0;
+        int width = ParquetEncodings.BitWidth(max);
+        if (encoding == ParquetEncodings.BitPacked)
+        {
+            ParquetEncodings.UnpackMsbFirst(source, width, levels);
+        }
+        else
+        {
+            ParquetEncodings.DecodeHybrid(source, width, levels);
+        }
+
+        int found = 0;
         for (int i = 0; i < count; i++)
         {
             int level = levels[i];
-            if (level > 1)
+            if ((uint)level > (uint)max)
             {
-                throw new ParquetPageException($"a page holds definition level {level} in a column whose highest is 1");
+                throw new ParquetPageException($"a page holds {what} level {level} in a column whose highest is {max}");
             }
 
-            _levels[i] = (byte)level;
-            present += level;
+            target[i] = (byte)level;
+            found += level == counted ? 1 : 0;
         }
 
-        return present;
+        return found;
     }
 
     private void PrepareValues(int encoding, int present)

@@ -106,6 +106,30 @@ internal static class ParquetEncodings
         return at;
     }
 
+    /// <summary>
+    /// The deprecated BIT_PACKED encoding of version 1 levels: values packed from the most significant bit of the
+    /// first byte on, with no header. Fails when the bytes are too few.
+    /// </summary>
+    public static void UnpackMsbFirst(ReadOnlySpan<byte> source, int bitWidth, Span<int> target)
+    {
+        if ((long)target.Length * bitWidth > (long)source.Length * 8)
+        {
+            throw new ParquetPageException("a run of bit-packed levels runs past the end of its page");
+        }
+
+        long bit = 0;
+        for (int i = 0; i < target.Length; i++)
+        {
+            int value = 0;
+            for (int b = 0; b < bitWidth; b++, bit++)
+            {
+                value = (value << 1) | ((source[(int)(bit >> 3)] >> (7 - (int)(bit & 7))) & 1);
+            }
+
+            target[i] = value;
+        }
+    }
+
     private static void Unpack(ReadOnlySpan<byte> source, int bitWidth, Span<int> target)
     {
         if (bitWidth == 0)

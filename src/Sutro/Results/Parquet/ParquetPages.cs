@@ -39,6 +39,8 @@ internal sealed class PageHeaderInfo
 
     public int DefinitionEncoding { get; set; }
 
+    public int RepetitionEncoding { get; set; }
+
     public int NumNulls { get; set; }
 
     public int NumRows { get; set; } = -1;
@@ -171,6 +173,7 @@ internal sealed class ChunkInput : IDisposable
             case 1: header.NumValues = ReadI32(type); break;
             case 2: header.Encoding = ReadI32(type); break;
             case 3: header.DefinitionEncoding = ReadI32(type); break;
+            case 4: header.RepetitionEncoding = ReadI32(type); break;
             case 101: header.NumValues = ReadI32(type); break;
             case 102: header.NumNulls = ReadI32(type); break;
             case 103: header.NumRows = ReadI32(type); break;
