@@ -363,7 +363,7 @@ internal sealed class ParquetColumnCursor : IDisposable
             throw new ParquetPageException($"an uncompressed page holds {compressed} bytes but declares {inflated}");
         }
 
-        if (inflated <= WholePageLimit || codec == PageCodecs.Lz4Raw)
+        if (inflated <= WholePageLimit || PageCodecs.WholeOnly(codec))
         {
             if (codec == PageCodecs.Uncompressed)
             {
@@ -673,6 +673,28 @@ internal sealed class ParquetColumnCursor : IDisposable
                     int at = 0;
                     _pageLongs = ParquetEncodings.DecodeDeltaBinaryPacked(_data.ReadRest(), ref at, present, _leaf.Physical == ParquetLeaf.Int32);
                     RequireCount(_pageLongs.Length, present);
+                    _mode = Mode.Longs;
+                    return;
+                }
+
+            case ParquetEncodings.Rle when _leaf.Physical == ParquetLeaf.Boolean:
+                {
+                    // RLE booleans in a data page: a 4-byte length, then the hybrid runs at bit width 1.
+                    ReadOnlySpan<byte> rest = _data.ReadRest();
+                    int length = rest.Length >= 4 ? ParquetEncodings.ReadInt32(rest) : -1;
+                    if (length < 0 || length > rest.Length - 4)
+                    {
+                        throw new ParquetPageException($"a page's RLE booleans declare {length} bytes, more than the page holds");
+                    }
+
+                    var bits = new int[present];
+                    ParquetEncodings.DecodeHybrid(rest.Slice(4, length), 1, bits);
+                    _pageLongs = new long[present];
+                    for (int i = 0; i < present; i++)
+                    {
+                        _pageLongs[i] = bits[i];
+                    }
+
                     _mode = Mode.Longs;
                     return;
                 }
