@@ -371,4 +371,31 @@ public class ParquetHostilePageTests : IDisposable
         var expected = JsonNode.Parse(File.ReadAllText(Canonical.FixturePath("conformance", "duckdb.v1.uncompressed.json")))!["rows"]!.AsArray();
         Assert.Equal(expected.Take(rows.Count).Select(r => (string?)r!["outputs"]), rows);
     }
+
+    [Fact]
+    public async Task AnEncryptedFileIsRefusedByName()
+    {
+        // Parquet modular encryption with an encrypted footer ends in 'PARE' instead of 'PAR1'.
+        byte[] bytes = await WriteAsync("a", "b");
+        "PARE"u8.ToArray().CopyTo(bytes, bytes.Length - 4);
+        var (rows, error) = Fail(bytes);
+        Assert.Empty(rows);
+        Assert.Equal("The Parquet results are encrypted (Parquet modular encryption, 'PARE' footer), which this module cannot read: ask for the results without encryption.", error);
+    }
+
+    [Fact]
+    public async Task AnUnknownCodecIsRefusedBeforeAnyRow()
+    {
+        // ColumnMetaData: path_in_schema ['outputs'] (a list of one binary), then codec (field 4) UNCOMPRESSED,
+        // rewritten to LZO (3), which the module cannot inflate.
+        byte[] bytes = await WriteAsync("a", "b");
+        byte[] pattern = new byte[] { 0x18, 0x07 }.Concat("outputs"u8.ToArray()).Concat(new byte[] { 0x15, 0x00 }).ToArray();
+        int at = bytes.AsSpan().IndexOf(pattern);
+        Assert.True(at > 0);
+        Assert.Equal(-1, bytes.AsSpan(at + 1).IndexOf(pattern));
+        bytes[at + pattern.Length - 1] = ZigZag(3)[0];
+        var (rows, error) = Fail(bytes);
+        Assert.Empty(rows);
+        Assert.Equal("The Parquet column 'outputs' uses the compression codec LZO, which this module cannot read (row group 0).", error);
+    }
 }
