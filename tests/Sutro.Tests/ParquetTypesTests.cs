@@ -18,7 +18,8 @@ public class ParquetTypesTests
 {
     private static (ParquetResultDecoder Decoder, List<Dictionary<string, object?>> Rows) Read(string file, string jobId = "job_x")
     {
-        var decoder = (ParquetResultDecoder)ResultDecoders.Open(Canonical.FixturePath("valid", file), null, new[] { jobId }, CancellationToken.None);
+        string path = Path.IsPathRooted(file) ? file : Canonical.FixturePath("valid", file);
+        var decoder = (ParquetResultDecoder)ResultDecoders.Open(path, null, new[] { jobId }, CancellationToken.None);
         var rows = new List<Dictionary<string, object?>>();
         foreach (var batch in decoder.ReadBatches(CancellationToken.None))
         {
@@ -178,6 +179,57 @@ public class ParquetTypesTests
         {
             Assert.Equal("job_outputs_only", decoder.OutputColumnJobId);
             Assert.Equal(6, rows.Count);
+        }
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Int96TimestampsReadAsTheWriterReadsThemBack()
+    {
+        // INT96 (Impala's nanoseconds of the day and Julian day) written and read back by Parquet.Net.
+        string dir = Directory.CreateTempSubdirectory("sutro-int96-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "int96.parquet");
+            var outputs = new global::Parquet.Schema.DataField<string>("outputs", true);
+            var ts = new global::Parquet.Schema.DateTimeDataField("ts", global::Parquet.Schema.DateTimeFormat.Impala, isNullable: true);
+            var written = new DateTime?[]
+            {
+                new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc).AddTicks(1234567), null,
+                new DateTime(1969, 12, 31, 23, 59, 59, DateTimeKind.Utc), new DateTime(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+            };
+            await using (var file = File.Create(path))
+            await using (var writer = await global::Parquet.ParquetWriter.CreateAsync(new global::Parquet.Schema.ParquetSchema(outputs, ts), file))
+            {
+                using var group = writer.CreateRowGroup();
+                await group.WriteAsync(outputs, new string?[] { "a", "b", null, "d" });
+                await group.WriteAsync<DateTime>(ts, new ReadOnlyMemory<DateTime?>(written));
+            }
+
+            var back = new DateTime?[written.Length];
+            await using (var file = File.OpenRead(path))
+            await using (var reader = await global::Parquet.ParquetReader.CreateAsync(file))
+            {
+                Assert.Equal(global::Parquet.Meta.Type.INT96, reader.Metadata!.Schema[2].Type);
+                using var group = reader.OpenRowGroupReader(0);
+                await group.ReadAsync<DateTime>(ts, back.AsMemory(), null);
+            }
+
+            var (decoder, rows) = Read(path);
+            using (decoder)
+            {
+                Assert.Equal(written.Length, rows.Count);
+                for (int i = 0; i < rows.Count; i++)
+                {
+                    Assert.Equal(back[i]?.Ticks, ((DateTime?)rows[i]["ts"])?.Ticks);
+                }
+
+                Assert.Equal(written.Select(w => w?.Ticks), rows.Select(r => ((DateTime?)r["ts"])?.Ticks));
+                Assert.Equal(DateTimeKind.Utc, ((DateTime)rows[0]["ts"]!).Kind);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 }
