@@ -20,9 +20,11 @@ internal sealed class ParquetColumnCursor : IDisposable
     private readonly ChunkInput _input;
     private readonly PageData _data = new();
     private byte[] _compressed = Array.Empty<byte>();
-    private byte[] _levels = Array.Empty<byte>();
-    private byte[] _reps = Array.Empty<byte>();
-    private int[] _scratch = Array.Empty<int>();
+    private readonly HybridDecoder _defs = new();
+    private readonly HybridDecoder _reps = new();
+    private readonly HybridDecoder _hybrid = new();
+    private byte[] _defBytes = Array.Empty<byte>();
+    private byte[] _repBytes = Array.Empty<byte>();
     private int _codec;
     private long _chunkUncompressed;
     private long _rowsLeft;
@@ -37,11 +39,13 @@ internal sealed class ParquetColumnCursor : IDisposable
 
     // The current page.
     private int _pageLeft;
-    private int _levelAt;
     private bool _hasLevels;
     private bool _hasReps;
+
+    // A row's first entry whose repetition level (0) was read to find the end of the row before it.
+    private bool _pendingRow;
+    private int _dictEntries;
     private Mode _mode;
-    private int[] _indices = Array.Empty<int>();
     private int _valueAt;
     private ByteValues _pageBytes = new();
     private long[] _pageLongs = Array.Empty<long>();
@@ -52,6 +56,7 @@ internal sealed class ParquetColumnCursor : IDisposable
     {
         Plain,
         Dictionary,
+        RleBooleans,
         Longs,
         Doubles,
         Bytes,
@@ -86,6 +91,7 @@ internal sealed class ParquetColumnCursor : IDisposable
         _dictLongs = null;
         _dictDoubles = null;
         _pageLeft = 0;
+        _pendingRow = false;
     }
 
     /// <summary>Why the reader cannot read a chunk (an unknown codec or encoding, encryption), or null.</summary>
@@ -143,7 +149,7 @@ internal sealed class ParquetColumnCursor : IDisposable
                 }
 
                 _pageLeft--;
-                target[i] = _hasLevels && _levels[_levelAt++] == 0 ? default : next();
+                target[i] = _hasLevels && _defs.Next() == 0 ? default : next();
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -162,20 +168,30 @@ internal sealed class ParquetColumnCursor : IDisposable
         bool numbers = _leaf.Kind == LeafKind.Double;
         while (true)
         {
-            if (_pageLeft == 0)
+            int rep;
+            if (_pendingRow)
             {
-                if (row.Count > 0 && _valuesLeft == 0)
+                _pendingRow = false;
+                rep = 0;
+            }
+            else
+            {
+                if (_pageLeft == 0)
                 {
-                    return;
+                    if (row.Count > 0 && _valuesLeft == 0)
+                    {
+                        return;
+                    }
+
+                    NextDataPage();
                 }
 
-                NextDataPage();
-            }
-
-            int rep = _hasReps ? _reps[_levelAt] : 0;
-            if (rep == 0 && row.Count > 0)
-            {
-                return;
+                rep = _hasReps ? _reps.Next() : 0;
+                if (rep == 0 && row.Count > 0)
+                {
+                    _pendingRow = true;
+                    return;
+                }
             }
 
             if (rep != 0 && row.Count == 0)
@@ -183,8 +199,7 @@ internal sealed class ParquetColumnCursor : IDisposable
                 throw new ParquetPageException($"a row starts at repetition level {rep} instead of 0");
             }
 
-            int def = _hasLevels ? _levels[_levelAt] : 0;
-            _levelAt++;
+            int def = _hasLevels ? _defs.Next() : 0;
             _pageLeft--;
             int at = row.Next();
             row.Def[at] = def;
@@ -241,7 +256,7 @@ internal sealed class ParquetColumnCursor : IDisposable
                 };
             case Mode.Dictionary:
                 {
-                    int index = _indices[_valueAt++];
+                    int index = NextIndex();
                     if (_dictBytes is not null)
                     {
                         return _leaf.FromBytes(_dictBytes[index]);
@@ -250,6 +265,8 @@ internal sealed class ParquetColumnCursor : IDisposable
                     return _dictDoubles is not null ? _dictDoubles[index] : _leaf.FromInt64(_dictLongs![index]);
                 }
 
+            case Mode.RleBooleans:
+                return _leaf.FromInt64(_hybrid.Next());
             case Mode.Longs:
                 return _leaf.FromInt64(_pageLongs[_valueAt++]);
             case Mode.Doubles:
@@ -276,12 +293,23 @@ internal sealed class ParquetColumnCursor : IDisposable
 
                 break;
             case Mode.Dictionary when _dictDoubles is not null:
-                return _dictDoubles[_indices[_valueAt++]];
+                return _dictDoubles[NextIndex()];
             case Mode.Doubles:
                 return _pageDoubles[_valueAt++];
         }
 
         throw new ParquetPageException("a number column holds values of another type");
+    }
+
+    private int NextIndex()
+    {
+        int index = _hybrid.Next();
+        if ((uint)index >= (uint)_dictEntries)
+        {
+            throw new ParquetPageException($"a page refers to dictionary entry {index} of a dictionary of {_dictEntries}");
+        }
+
+        return index;
     }
 
     private long NextBit()
@@ -493,12 +521,7 @@ internal sealed class ParquetColumnCursor : IDisposable
         var body = new PageBodyStream(_input, header.CompressedSize, header.Crc);
         _hasLevels = _leaf.MaxDef > 0;
         _hasReps = _leaf.MaxRep > 0;
-        if (_levels.Length < values)
-        {
-            int size = Math.Max(values, Math.Min(_levels.Length * 2, 1 << 20));
-            _levels = new byte[size];
-            _reps = _hasReps ? new byte[size] : _reps;
-        }
+        _pendingRow = false;
 
         int present = values;
         if (v2)
@@ -509,13 +532,13 @@ internal sealed class ParquetColumnCursor : IDisposable
                 throw new ParquetPageException("a page's repetition and definition levels declare more bytes than the page");
             }
 
-            byte[] repBytes = new byte[header.RepetitionBytes];
-            body.ReadExactly(repBytes);
-            byte[] defBytes = new byte[header.DefinitionBytes];
-            body.ReadExactly(defBytes);
+            Grow(ref _repBytes, header.RepetitionBytes);
+            body.ReadExactly(_repBytes.AsSpan(0, header.RepetitionBytes));
+            Grow(ref _defBytes, header.DefinitionBytes);
+            body.ReadExactly(_defBytes.AsSpan(0, header.DefinitionBytes));
             if (_hasReps)
             {
-                int starts = DecodeLevels(repBytes, values, _leaf.MaxRep, _reps, ParquetEncodings.Rle, "repetition", 0);
+                int starts = StartLevels(_reps, _repBytes, header.RepetitionBytes, values, _leaf.MaxRep, false, "repetition", 0);
                 if (starts != header.NumRows)
                 {
                     throw new ParquetPageException($"a version 2 page claims {header.NumRows} rows but its levels start {starts}");
@@ -524,7 +547,7 @@ internal sealed class ParquetColumnCursor : IDisposable
 
             if (_hasLevels)
             {
-                present = DecodeLevels(defBytes, values, _leaf.MaxDef, _levels, ParquetEncodings.Rle, "definition", _leaf.MaxDef);
+                present = StartLevels(_defs, _defBytes, header.DefinitionBytes, values, _leaf.MaxDef, false, "definition", _leaf.MaxDef);
             }
 
             int codec = header.IsCompressed ? _codec : PageCodecs.Uncompressed;
@@ -535,19 +558,18 @@ internal sealed class ParquetColumnCursor : IDisposable
             OpenBody(header, _codec, header.CompressedSize, header.UncompressedSize, body);
             if (_hasReps)
             {
-                ReadV1Levels(header.RepetitionEncoding, values, _leaf.MaxRep, _reps, "repetition", 0);
+                ReadV1Levels(header.RepetitionEncoding, values, _leaf.MaxRep, _reps, ref _repBytes, "repetition", 0);
             }
 
             if (_hasLevels)
             {
-                present = ReadV1Levels(header.DefinitionEncoding, values, _leaf.MaxDef, _levels, "definition", _leaf.MaxDef);
+                present = ReadV1Levels(header.DefinitionEncoding, values, _leaf.MaxDef, _defs, ref _defBytes, "definition", _leaf.MaxDef);
             }
         }
 
         _valuesLeft -= values;
         _rowsLeft -= flat ? values : 0;
         _pageLeft = values;
-        _levelAt = 0;
         _valueAt = 0;
         _bitAt = 0;
         PrepareValues(header.Encoding, present);
@@ -555,7 +577,7 @@ internal sealed class ParquetColumnCursor : IDisposable
     }
 
     /// <summary>A version 1 page's levels: RLE with a 4-byte length, or the deprecated BIT_PACKED run.</summary>
-    private int ReadV1Levels(int encoding, int count, int max, byte[] target, string what, int counted)
+    private int ReadV1Levels(int encoding, int count, int max, HybridDecoder decoder, ref byte[] buffer, string what, int counted)
     {
         int length;
         if (encoding == ParquetEncodings.Rle)
@@ -576,50 +598,37 @@ internal sealed class ParquetColumnCursor : IDisposable
             throw new ParquetPageException($"a page's {what} levels declare {length} bytes, more than the page holds");
         }
 
-        return DecodeLevels(_data.ReadBytes(length), count, max, target, encoding, what, counted);
+        // Copied: a page read through a window moves its bytes as it goes.
+        Grow(ref buffer, length);
+        _data.ReadBytes(length).CopyTo(buffer);
+        return StartLevels(decoder, buffer, length, count, max, encoding == ParquetEncodings.BitPacked, what, counted);
     }
 
     /// <summary>
-    /// Decodes a page's levels (0 to <paramref name="max"/>) into <paramref name="target"/>; returns how many equal
-    /// <paramref name="counted"/> (the highest definition level: the entries with a value; 0: the rows).
+    /// Checks a page's levels (each 0 to <paramref name="max"/>) in one pass and readies them to be read one by one;
+    /// returns how many equal <paramref name="counted"/> (the highest definition level: the entries with a value;
+    /// 0: the rows).
     /// </summary>
-    private int DecodeLevels(ReadOnlySpan<byte> source, int count, int max, byte[] target, int encoding, string what, int counted)
+    private static int StartLevels(HybridDecoder decoder, byte[] bytes, int length, int count, int max, bool msbFirst, string what, int counted)
     {
         if (max > 255)
         {
             throw new ParquetPageException($"a column nests deeper than 255 {what} levels");
         }
 
-        if (_scratch.Length < count)
-        {
-            _scratch = new int[Math.Max(count, Math.Min(_scratch.Length * 2, 1 << 20))];
-        }
-
-        Span<int> levels = _scratch.AsSpan(0, count);
         int width = ParquetEncodings.BitWidth(max);
-        if (encoding == ParquetEncodings.BitPacked)
-        {
-            ParquetEncodings.UnpackMsbFirst(source, width, levels);
-        }
-        else
-        {
-            ParquetEncodings.DecodeHybrid(source, width, levels);
-        }
-
-        int found = 0;
-        for (int i = 0; i < count; i++)
-        {
-            int level = levels[i];
-            if ((uint)level > (uint)max)
-            {
-                throw new ParquetPageException($"a page holds {what} level {level} in a column whose highest is {max}");
-            }
-
-            target[i] = (byte)level;
-            found += level == counted ? 1 : 0;
-        }
-
+        decoder.Reset(bytes, 0, length, width, msbFirst);
+        int found = decoder.Count(count, max, counted, what);
+        decoder.Reset(bytes, 0, length, width, msbFirst);
         return found;
+    }
+
+    private static void Grow(ref byte[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new byte[Math.Max(length, Math.Min(buffer.Length * 2, 1 << 24))];
+        }
     }
 
     private void PrepareValues(int encoding, int present)
@@ -646,24 +655,13 @@ internal sealed class ParquetColumnCursor : IDisposable
                         throw new ParquetPageException("a dictionary-encoded page holds no indices");
                     }
 
-                    if (_indices.Length < present)
-                    {
-                        _indices = new int[Math.Max(present, Math.Min(_indices.Length * 2, 1 << 20))];
-                    }
-
                     if (present > 0)
                     {
-                        ParquetEncodings.DecodeHybrid(rest[1..], rest[0], _indices.AsSpan(0, present));
+                        // The indices stay encoded in the page's bytes and are decoded (and checked) one by one.
+                        _hybrid.Reset(_data.Buffer, _data.Position - rest.Length + 1, rest.Length - 1, rest[0]);
                     }
 
-                    for (int i = 0; i < present; i++)
-                    {
-                        if ((uint)_indices[i] >= (uint)entries)
-                        {
-                            throw new ParquetPageException($"a page refers to dictionary entry {_indices[i]} of a dictionary of {entries}");
-                        }
-                    }
-
+                    _dictEntries = entries;
                     _mode = Mode.Dictionary;
                     return;
                 }
@@ -687,15 +685,8 @@ internal sealed class ParquetColumnCursor : IDisposable
                         throw new ParquetPageException($"a page's RLE booleans declare {length} bytes, more than the page holds");
                     }
 
-                    var bits = new int[present];
-                    ParquetEncodings.DecodeHybrid(rest.Slice(4, length), 1, bits);
-                    _pageLongs = new long[present];
-                    for (int i = 0; i < present; i++)
-                    {
-                        _pageLongs[i] = bits[i];
-                    }
-
-                    _mode = Mode.Longs;
+                    _hybrid.Reset(_data.Buffer, _data.Position - rest.Length + 4, length, 1);
+                    _mode = Mode.RleBooleans;
                     return;
                 }
 
