@@ -45,6 +45,10 @@ internal sealed class ParquetColumnCursor : IDisposable
     // A row's first entry whose repetition level (0) was read to find the end of the row before it.
     private bool _pendingRow;
     private int _dictEntries;
+
+    // A BYTE_STREAM_SPLIT page: where its streams start in the page's bytes, and its number of values.
+    private int _splitAt;
+    private int _splitCount;
     private Mode _mode;
     private int _valueAt;
     private ByteValues _pageBytes = new();
@@ -57,6 +61,7 @@ internal sealed class ParquetColumnCursor : IDisposable
         Plain,
         Dictionary,
         RleBooleans,
+        Split,
         Longs,
         Doubles,
         Bytes,
@@ -267,6 +272,19 @@ internal sealed class ParquetColumnCursor : IDisposable
 
             case Mode.RleBooleans:
                 return _leaf.FromInt64(_hybrid.Next());
+            case Mode.Split when _leaf.Physical is ParquetLeaf.Float or ParquetLeaf.Double:
+                return NextDouble();
+            case Mode.Split:
+                {
+                    Span<byte> value = stackalloc byte[FixedWidth()];
+                    NextSplit(value);
+                    return _leaf.Physical switch
+                    {
+                        ParquetLeaf.Int32 => _leaf.FromInt64(BinaryPrimitives.ReadInt32LittleEndian(value)),
+                        ParquetLeaf.Int64 => _leaf.FromInt64(BinaryPrimitives.ReadInt64LittleEndian(value)),
+                        _ => _leaf.FromBytes(value),
+                    };
+                }
             case Mode.Longs:
                 return _leaf.FromInt64(_pageLongs[_valueAt++]);
             case Mode.Doubles:
@@ -296,9 +314,37 @@ internal sealed class ParquetColumnCursor : IDisposable
                 return _dictDoubles[NextIndex()];
             case Mode.Doubles:
                 return _pageDoubles[_valueAt++];
+            case Mode.Split when _leaf.Physical is ParquetLeaf.Float or ParquetLeaf.Double:
+                {
+                    Span<byte> value = stackalloc byte[8];
+                    if (_leaf.Physical == ParquetLeaf.Double)
+                    {
+                        NextSplit(value);
+                        return BinaryPrimitives.ReadDoubleLittleEndian(value);
+                    }
+
+                    NextSplit(value[..4]);
+                    return BinaryPrimitives.ReadSingleLittleEndian(value);
+                }
         }
 
         throw new ParquetPageException("a number column holds values of another type");
+    }
+
+    /// <summary>The next BYTE_STREAM_SPLIT value: byte k of value i sits at k * count + i.</summary>
+    private void NextSplit(Span<byte> value)
+    {
+        if (_valueAt >= _splitCount)
+        {
+            throw new ParquetPageException($"a page holds {_splitCount} values where its levels call for more");
+        }
+
+        byte[] buffer = _data.Buffer;
+        int at = _splitAt + _valueAt++;
+        for (int k = 0; k < value.Length; k++, at += _splitCount)
+        {
+            value[k] = buffer[at];
+        }
     }
 
     private int NextIndex()
@@ -700,43 +746,17 @@ internal sealed class ParquetColumnCursor : IDisposable
                 return;
             case ParquetEncodings.ByteStreamSplit when _leaf.Physical != ParquetLeaf.ByteArray && _leaf.Physical != ParquetLeaf.Boolean:
                 {
+                    // The streams stay in the page's bytes; each value is gathered from them when it is read.
                     int width = FixedWidth();
-                    byte[] joined = ParquetEncodings.JoinStreams(_data.ReadRest(), present, width);
-                    if (_leaf.Physical is ParquetLeaf.Float or ParquetLeaf.Double)
+                    ReadOnlySpan<byte> rest = _data.ReadRest();
+                    if ((long)present * width > rest.Length)
                     {
-                        _pageDoubles = new double[present];
-                        for (int i = 0; i < present; i++)
-                        {
-                            _pageDoubles[i] = width == 8
-                                ? BinaryPrimitives.ReadDoubleLittleEndian(joined.AsSpan(i * 8))
-                                : BinaryPrimitives.ReadSingleLittleEndian(joined.AsSpan(i * 4));
-                        }
-
-                        _mode = Mode.Doubles;
-                    }
-                    else if (_leaf.Physical is ParquetLeaf.Int32 or ParquetLeaf.Int64)
-                    {
-                        _pageLongs = new long[present];
-                        for (int i = 0; i < present; i++)
-                        {
-                            _pageLongs[i] = width == 8
-                                ? BinaryPrimitives.ReadInt64LittleEndian(joined.AsSpan(i * 8))
-                                : BinaryPrimitives.ReadInt32LittleEndian(joined.AsSpan(i * 4));
-                        }
-
-                        _mode = Mode.Longs;
-                    }
-                    else
-                    {
-                        _pageBytes.Clear();
-                        for (int i = 0; i < present; i++)
-                        {
-                            _pageBytes.Add(joined.AsSpan(i * width, width));
-                        }
-
-                        _mode = Mode.Bytes;
+                        throw new ParquetPageException($"a byte-stream-split page holds {rest.Length} bytes, too few for {present} values");
                     }
 
+                    _splitAt = _data.Position - rest.Length;
+                    _splitCount = present;
+                    _mode = Mode.Split;
                     return;
                 }
 

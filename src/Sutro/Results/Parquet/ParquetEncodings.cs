@@ -236,26 +236,5 @@ internal static class ParquetEncodings
         }
     }
 
-    /// <summary>BYTE_STREAM_SPLIT: value i's byte k sits at k * count + i; reassembled in place order.</summary>
-    public static byte[] JoinStreams(ReadOnlySpan<byte> source, int count, int width)
-    {
-        if ((long)count * width > source.Length)
-        {
-            throw new ParquetPageException($"a byte-stream-split page holds {source.Length} bytes, too few for {count} values");
-        }
-
-        var joined = new byte[count * width];
-        for (int k = 0; k < width; k++)
-        {
-            ReadOnlySpan<byte> stream = source.Slice(k * count, count);
-            for (int i = 0; i < count; i++)
-            {
-                joined[i * width + k] = stream[i];
-            }
-        }
-
-        return joined;
-    }
-
     public static int ReadInt32(ReadOnlySpan<byte> source) => BinaryPrimitives.ReadInt32LittleEndian(source);
 }
