@@ -88,6 +88,37 @@ public class ParquetConformanceTests
         Assert.Empty(mismatches);
     }
 
+    [Fact]
+    public void ABareLz4BlockUnderTheLz4CodecReadsAsOldWritersMeantIt()
+    {
+        // Old writers put a bare LZ4 block under the LZ4 codec, without Hadoop's framing: the arrow-rs LZ4_RAW file
+        // with every column's codec (ColumnMetaData field 4, before num_values) turned from LZ4_RAW (7) to LZ4 (5).
+        string folder = Folder();
+        byte[] bytes = File.ReadAllBytes(Path.Combine(folder, "arrowrs.v1.lz4raw.parquet"));
+        int footerStart = bytes.Length - 8 - BitConverter.ToInt32(bytes, bytes.Length - 8);
+        int patched = 0;
+        for (int i = footerStart; i + 3 <= bytes.Length - 8; i++)
+        {
+            if (bytes[i] == 0x15 && bytes[i + 1] == 0x0E && bytes[i + 2] == 0x16)
+            {
+                bytes[i + 1] = 0x0A;
+                patched++;
+            }
+        }
+
+        Assert.Equal(15, patched);
+        string path = Path.Combine(Path.GetTempPath(), $"sutro-lz4-{Guid.NewGuid():N}.parquet");
+        File.WriteAllBytes(path, bytes);
+        try
+        {
+            Assert.Equal(ValueDump.Rows(Path.Combine(folder, "arrowrs.v1.uncompressed.parquet")), ValueDump.Rows(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static int IndexOf(IReadOnlyList<string> names, string name)
     {
         for (int i = 0; i < names.Count; i++)
