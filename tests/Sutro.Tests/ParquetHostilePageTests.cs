@@ -398,4 +398,30 @@ public class ParquetHostilePageTests : IDisposable
         Assert.Empty(rows);
         Assert.Equal("The Parquet column 'outputs' uses the compression codec LZO, which this module cannot read (row group 0).", error);
     }
+
+    [Fact]
+    public async Task AStructsFieldsThatDisagreeOnTheListsItemsFail()
+    {
+        // A list of structs {a, b}: in row 0 field a's levels give two items and field b's one.
+        string path = Path.Combine(_dir, "pairs.parquet");
+        var outputs = new DataField<string>("outputs", true);
+        var a = new DataField<int>("a", true);
+        var b = new DataField<int>("b", true);
+        var schema = new ParquetSchema(outputs, new ListField("pairs", new StructField("element", a, b)));
+        Assert.Equal(1, a.MaxRepetitionLevel);
+        await using (var file = File.Create(path))
+        await using (var writer = await ParquetWriter.CreateAsync(schema, file))
+        {
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(outputs, new[] { "x", "y" });
+            await group.WriteAllPartsAsync<int>(a, new[] { 1, 2, 3 },
+                new[] { a.MaxDefinitionLevel, a.MaxDefinitionLevel, a.MaxDefinitionLevel }, new[] { 0, 1, 0 }, CancellationToken.None);
+            await group.WriteAllPartsAsync<int>(b, new[] { 1, 3 },
+                new[] { b.MaxDefinitionLevel, b.MaxDefinitionLevel }, new[] { 0, 0 }, CancellationToken.None);
+        }
+
+        var (rows, error) = Fail(File.ReadAllBytes(path));
+        Assert.Empty(rows);
+        Assert.Equal("The Parquet column 'pairs' could not be read: the fields of 'pairs' disagree on its number of items (2 and 1) (row 0).", error);
+    }
 }
