@@ -62,7 +62,10 @@ internal sealed class HybridDecoder
         return value;
     }
 
-    /// <summary>Counts, over the next <paramref name="count"/> values, those equal to <paramref name="counted"/>; fails on one above <paramref name="max"/>.</summary>
+    /// <summary>
+    /// Counts, over the next <paramref name="count"/> values, those equal to <paramref name="counted"/>; fails on
+    /// one above <paramref name="max"/>.
+    /// </summary>
     public int Count(int count, int max, int counted, string what)
     {
         int found = 0;

@@ -623,7 +623,8 @@ internal sealed class ParquetColumnCursor : IDisposable
     }
 
     /// <summary>A version 1 page's levels: RLE with a 4-byte length, or the deprecated BIT_PACKED run.</summary>
-    private int ReadV1Levels(int encoding, int count, int max, HybridDecoder decoder, ref byte[] buffer, string what, int counted)
+    private int ReadV1Levels(
+        int encoding, int count, int max, HybridDecoder decoder, ref byte[] buffer, string what, int counted)
     {
         int length;
         if (encoding == ParquetEncodings.Rle)
@@ -655,7 +656,8 @@ internal sealed class ParquetColumnCursor : IDisposable
     /// returns how many equal <paramref name="counted"/> (the highest definition level: the entries with a value;
     /// 0: the rows).
     /// </summary>
-    private static int StartLevels(HybridDecoder decoder, byte[] bytes, int length, int count, int max, bool msbFirst, string what, int counted)
+    private static int StartLevels(
+        HybridDecoder decoder, byte[] bytes, int length, int count, int max, bool msbFirst, string what, int counted)
     {
         if (max > 255)
         {

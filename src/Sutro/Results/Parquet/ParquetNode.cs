@@ -174,8 +174,10 @@ internal sealed class ParquetNode
             if (raw.IsLeaf)
             {
                 int index = _firstLeaf + _leaves.Count;
+                string logical = element.ConvertedType?.ToString() ?? "no converted type";
                 ParquetLeaf leaf = ParquetLeaf.Describe(element, index, own, rep)
-                    ?? throw new ParquetPageException($"the field '{element.Name}' has a type this module cannot read ({element.Type}, {element.LogicalType?.GetType().Name ?? element.ConvertedType?.ToString() ?? "no logical type"})");
+                    ?? throw new ParquetPageException(
+                        $"the field '{element.Name}' has a type this module cannot read ({element.Type}, {logical})");
                 _leaves.Add(leaf);
                 return new ParquetNode(NodeKind.Leaf, element.Name, own) { Leaf = leaf };
             }
