@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
 using Parquet;
@@ -230,5 +231,197 @@ public class ParquetHostilePageTests : IDisposable
         output.AddRange(BitConverter.GetBytes(rebuilt.Count));
         output.AddRange("PAR1"u8.ToArray());
         return output.ToArray();
+    }
+
+    /// <summary>Where the first page header's i32 field 3 (its compressed size) ends, starting at <paramref name="at"/>.</summary>
+    private static int AfterSizes(byte[] bytes, int at)
+    {
+        for (int f = 1; f <= 3; f++)
+        {
+            Assert.Equal(0x15, bytes[at]);
+            at++;
+            while ((bytes[at] & 0x80) != 0)
+            {
+                at++;
+            }
+
+            at++;
+        }
+
+        return at;
+    }
+
+    /// <summary>
+    /// Adds a CRC-32 (field 4) to the data page header at byte 4 of a file whose one column chunk is that page, and
+    /// grows the chunk's sizes in the footer to match.
+    /// </summary>
+    private static byte[] WithCrc(byte[] bytes, Func<uint, uint> crc)
+    {
+        int at = AfterSizes(bytes, 4);
+        int size = ReadHeaderField(bytes, 3);
+        long chunk = bytes.Length - 8 - BitConverter.ToInt32(bytes, bytes.Length - 8) - 4;
+        int bodyStart = 4 + (int)(chunk - size); // the chunk is this one page: its header, then its body
+        Assert.Equal(0x20, bytes[at] & 0xF0); // the next field is field 5, two ids on from field 3
+        uint value = crc(System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(bodyStart, size)));
+        byte[] field = new byte[] { 0x15 }.Concat(ZigZag(unchecked((int)value))).Append((byte)(0x10 | (bytes[at] & 0x0F))).ToArray();
+        byte[] grown = bytes[..at].Concat(field).Concat(bytes[(at + 1)..]).ToArray();
+        int added = field.Length - 1;
+        return PatchFooterSizes(grown, chunk, chunk + added);
+    }
+
+    /// <summary>Rewrites every i64 footer field of delta 1 equal to <paramref name="from"/> (the chunk's two sizes).</summary>
+    private static byte[] PatchFooterSizes(byte[] bytes, long from, long to)
+    {
+        int footerLength = BitConverter.ToInt32(bytes, bytes.Length - 8);
+        int footerStart = bytes.Length - 8 - footerLength;
+        byte[] footer = bytes[footerStart..(bytes.Length - 8)];
+        byte[] pattern = new byte[] { 0x16 }.Concat(ZigZag(from)).ToArray();
+        var rebuilt = new List<byte>();
+        int hits = 0;
+        for (int i = 0; i < footer.Length; i++)
+        {
+            if (i + pattern.Length <= footer.Length && footer.AsSpan(i, pattern.Length).SequenceEqual(pattern))
+            {
+                rebuilt.Add(0x16);
+                rebuilt.AddRange(ZigZag(to));
+                i += pattern.Length - 1;
+                hits++;
+            }
+            else
+            {
+                rebuilt.Add(footer[i]);
+            }
+        }
+
+        Assert.True(hits >= 2, $"the footer holds the chunk size {from} {hits} times");
+        var output = new List<byte>(bytes[..footerStart]);
+        output.AddRange(rebuilt);
+        output.AddRange(BitConverter.GetBytes(rebuilt.Count));
+        output.AddRange("PAR1"u8.ToArray());
+        return output.ToArray();
+    }
+
+    private List<string?> ReadAll(byte[] bytes)
+    {
+        string path = Path.Combine(_dir, "good.parquet");
+        File.WriteAllBytes(path, bytes);
+        var rows = new List<string?>();
+        using var decoder = ResultDecoders.Open(path, null, new[] { "job_x" }, CancellationToken.None);
+        foreach (var batch in decoder.ReadBatches(CancellationToken.None))
+        {
+            for (int i = 0; i < batch.Count; i++)
+            {
+                rows.Add((string?)batch.Outputs[i]);
+            }
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public async Task APageWhoseCrcMatchesReadsAndOneWhoseCrcDiffersFails()
+    {
+        byte[] source = await WriteAsync("hello", "world", "");
+        Assert.Equal(new[] { "hello", "world", "" }, ReadAll(WithCrc(source, crc => crc)));
+
+        var (rows, error) = Fail(WithCrc(source, crc => crc ^ 1));
+        Assert.Empty(rows);
+        Assert.Equal("The Parquet column 'outputs' could not be read: a page's bytes do not match the CRC-32 its header carries (row 0).", error);
+    }
+
+    [Fact]
+    public async Task ADictionaryIndexBeyondTheDictionaryFails()
+    {
+        // DuckDB's column 'small' (i % 100) is a dictionary page and indices; its dictionary page header is made to
+        // claim one entry fewer (same width), so the last index points past the dictionary.
+        byte[] bytes = File.ReadAllBytes(Canonical.FixturePath("conformance", "duckdb.v1.uncompressed.parquet"));
+        long offset;
+        using (var stream = new MemoryStream(bytes))
+        await using (var reader = await ParquetReader.CreateAsync(stream))
+        {
+            var column = reader.Metadata!.RowGroups[0].Columns.Single(c => c.MetaData!.PathInSchema.SequenceEqual(new[] { "small" }));
+            // DuckDB leaves dictionary_page_offset out: the dictionary page is the chunk's first page.
+            offset = column.MetaData!.DictionaryPageOffset ?? column.MetaData.DataPageOffset;
+        }
+
+        Assert.Equal(new byte[] { 0x15, 0x04 }, bytes[(int)offset..((int)offset + 2)]); // page type 2: a dictionary
+
+        int at = AfterSizes(bytes, (int)offset);
+        Assert.Equal(0x4C, bytes[at]); // field 7, the dictionary page header, four ids on from field 3
+        Assert.Equal(0x15, bytes[at + 1]); // its field 1, num_values
+        int entries = 0;
+        int shift = 0;
+        int end = at + 2;
+        for (; ; end++, shift += 7)
+        {
+            entries |= (bytes[end] & 0x7F) << shift;
+            if ((bytes[end] & 0x80) == 0)
+            {
+                break;
+            }
+        }
+
+        entries = (entries >> 1) ^ -(entries & 1);
+        byte[] fewer = ZigZag(entries - 1);
+        Assert.Equal(end - at - 1, fewer.Length);
+        fewer.CopyTo(bytes, at + 2);
+        var (rows, error) = Fail(bytes);
+        Assert.Equal(100, entries);
+        Assert.Matches($@"^The Parquet column 'small' could not be read: a page refers to dictionary entry {entries - 1} of a dictionary of {entries - 1} \(row {rows.Count}\)\.$", error);
+        var expected = JsonNode.Parse(File.ReadAllText(Canonical.FixturePath("conformance", "duckdb.v1.uncompressed.json")))!["rows"]!.AsArray();
+        Assert.Equal(expected.Take(rows.Count).Select(r => (string?)r!["outputs"]), rows);
+    }
+
+    [Fact]
+    public async Task AnEncryptedFileIsRefusedByName()
+    {
+        // Parquet modular encryption with an encrypted footer ends in 'PARE' instead of 'PAR1'.
+        byte[] bytes = await WriteAsync("a", "b");
+        "PARE"u8.ToArray().CopyTo(bytes, bytes.Length - 4);
+        var (rows, error) = Fail(bytes);
+        Assert.Empty(rows);
+        Assert.Equal("The Parquet results are encrypted (Parquet modular encryption, 'PARE' footer), which this module cannot read: ask for the results without encryption.", error);
+    }
+
+    [Fact]
+    public async Task AnUnknownCodecIsRefusedBeforeAnyRow()
+    {
+        // ColumnMetaData: path_in_schema ['outputs'] (a list of one binary), then codec (field 4) UNCOMPRESSED,
+        // rewritten to LZO (3), which the module cannot inflate.
+        byte[] bytes = await WriteAsync("a", "b");
+        byte[] pattern = new byte[] { 0x18, 0x07 }.Concat("outputs"u8.ToArray()).Concat(new byte[] { 0x15, 0x00 }).ToArray();
+        int at = bytes.AsSpan().IndexOf(pattern);
+        Assert.True(at > 0);
+        Assert.Equal(-1, bytes.AsSpan(at + 1).IndexOf(pattern));
+        bytes[at + pattern.Length - 1] = ZigZag(3)[0];
+        var (rows, error) = Fail(bytes);
+        Assert.Empty(rows);
+        Assert.Equal("The Parquet column 'outputs' uses the compression codec LZO, which this module cannot read (row group 0).", error);
+    }
+
+    [Fact]
+    public async Task AStructsFieldsThatDisagreeOnTheListsItemsFail()
+    {
+        // A list of structs {a, b}: in row 0 field a's levels give two items and field b's one.
+        string path = Path.Combine(_dir, "pairs.parquet");
+        var outputs = new DataField<string>("outputs", true);
+        var a = new DataField<int>("a", true);
+        var b = new DataField<int>("b", true);
+        var schema = new ParquetSchema(outputs, new ListField("pairs", new StructField("element", a, b)));
+        Assert.Equal(1, a.MaxRepetitionLevel);
+        await using (var file = File.Create(path))
+        await using (var writer = await ParquetWriter.CreateAsync(schema, file))
+        {
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(outputs, new[] { "x", "y" });
+            await group.WriteAllPartsAsync<int>(a, new[] { 1, 2, 3 },
+                new[] { a.MaxDefinitionLevel, a.MaxDefinitionLevel, a.MaxDefinitionLevel }, new[] { 0, 1, 0 }, CancellationToken.None);
+            await group.WriteAllPartsAsync<int>(b, new[] { 1, 3 },
+                new[] { b.MaxDefinitionLevel, b.MaxDefinitionLevel }, new[] { 0, 0 }, CancellationToken.None);
+        }
+
+        var (rows, error) = Fail(File.ReadAllBytes(path));
+        Assert.Empty(rows);
+        Assert.Equal("The Parquet column 'pairs' could not be read: the fields of 'pairs' disagree on its number of items (2 and 1) (row 0).", error);
     }
 }

@@ -26,6 +26,11 @@ internal static class ParquetFooterCheck
         Span<byte> tail = stackalloc byte[8];
         file.Seek(-8, SeekOrigin.End);
         file.ReadExactly(tail);
+        if (tail[4..].SequenceEqual("PARE"u8))
+        {
+            throw new ResultDecodeException("The Parquet results are encrypted (Parquet modular encryption, 'PARE' footer), which this module cannot read: ask for the results without encryption.");
+        }
+
         if (!tail[4..].SequenceEqual("PAR1"u8))
         {
             throw new ResultDecodeException("The Parquet results end without the 'PAR1' footer magic: the file is truncated or not Parquet.");

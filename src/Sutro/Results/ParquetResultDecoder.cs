@@ -14,12 +14,12 @@ using Sutro.Results.Parquet;
 namespace Sutro.Results;
 
 /// <summary>
-/// Decodes the Parquet results. Parquet.Net reads the footer and the schema; the flat columns (text, numbers,
-/// booleans, dates, decimals, UUIDs, binary) are read by the module's own page reader a page at a time
-/// (<see cref="ParquetColumnCursor"/>), so memory stays flat whatever the row-group size. Columns it does not
-/// read (nested lists, structs and maps, or a codec or encoding it does not know) are read by Parquet.Net a whole
-/// row group at a time. Outputs are the column named after the job id, <c>outputs</c>, <c>inference_result</c>,
-/// or else the only text column left; logprobs may be DOUBLE or FLOAT.
+/// Decodes the Parquet results. Parquet.Net reads the footer; every column is read by the module's own page reader
+/// a page at a time, so memory stays flat whatever the row-group size: flat columns (text, numbers, booleans,
+/// dates, decimals, UUIDs, binary) by <see cref="ParquetColumnCursor"/>, lists, structs and maps by
+/// <see cref="ParquetNestedColumn"/>. A column it cannot read (an unknown codec or encoding, encryption) is refused
+/// before any row. Outputs are the column named after the job id, <c>outputs</c>, <c>inference_result</c>, or
+/// else the only text column left; logprobs may be DOUBLE or FLOAT.
 /// </summary>
 public sealed class ParquetResultDecoder : IResultDecoder
 {
@@ -62,28 +62,23 @@ public sealed class ParquetResultDecoder : IResultDecoder
     /// <summary>The outputs column's name when it is named after the job id (not <c>outputs</c> or <c>inference_result</c>).</summary>
     public string? OutputColumnJobId { get; }
 
-    /// <summary>Whether a column is read by the page reader in every row group (for tests and the benchmark's notes).</summary>
-    internal bool ReadsPageByPage(string column) =>
-        new[] { _outputs, _inputs, _logprobs }.Concat(_extras).Any(c => c is not null && c.Name == column && c.Leaf is not null && c.PageByPage);
-
-    /// <summary>One top-level column: a flat leaf the page reader reads, or a field Parquet.Net reads.</summary>
+    /// <summary>One top-level column: a flat leaf, or a list, struct or map with its leaves.</summary>
     private sealed class Column
     {
-        public Column(string name, Field field, ParquetLeaf? leaf)
+        public Column(ParquetNode node, List<ParquetLeaf> leaves)
         {
-            Name = name;
-            Field = field;
-            Leaf = leaf;
+            Node = node;
+            Leaves = leaves;
         }
 
-        public string Name { get; }
+        public string Name => Node.Name;
 
-        public Field Field { get; }
+        public ParquetNode Node { get; }
 
-        public ParquetLeaf? Leaf { get; }
+        public List<ParquetLeaf> Leaves { get; }
 
-        /// <summary>True when every row group's chunk of this column can go through the page reader.</summary>
-        public bool PageByPage { get; set; }
+        /// <summary>The leaf of a flat (not repeated, not nested) column, else null.</summary>
+        public ParquetLeaf? Leaf => Node.Kind == NodeKind.Leaf && Node.Leaf!.MaxRep == 0 ? Node.Leaf : null;
 
         public bool IsText => Leaf?.IsText ?? false;
     }
@@ -97,7 +92,7 @@ public sealed class ParquetResultDecoder : IResultDecoder
             ParquetFooterCheck.Validate(file);
             reader = ParquetReader.CreateAsync(file, null, leaveStreamOpen: true, cancellationToken).GetAwaiter().GetResult();
             FileMetaData meta = reader.Metadata ?? throw new ResultDecodeException("The Parquet results have no metadata.");
-            var columns = DescribeColumns(reader.Schema, meta);
+            var columns = DescribeColumns(meta);
             var byName = columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
             Column? inputs = byName.GetValueOrDefault("inputs");
             Column? logprobs = byName.GetValueOrDefault("cumulative_logprobs");
@@ -120,7 +115,7 @@ public sealed class ParquetResultDecoder : IResultDecoder
                     $"The Parquet results have no outputs column: expected one named {string.Join(" or ", candidates.Select(c => $"'{c}'"))} (or a single text column), found {string.Join(", ", columns.Select(c => $"'{c.Name}'"))}. Pass -JobId to name the job whose id the outputs column carries.");
             }
 
-            if (logprobs is not null && (logprobs.Leaf is not { Kind: LeafKind.Double } || !logprobs.PageByPage))
+            if (logprobs is not null && logprobs.Leaf is not { Kind: LeafKind.Double })
             {
                 throw new ResultDecodeException($"The Parquet column 'cumulative_logprobs' is not a DOUBLE or FLOAT column.");
             }
@@ -142,55 +137,65 @@ public sealed class ParquetResultDecoder : IResultDecoder
         }
     }
 
-    /// <summary>The top-level columns, each matched with its schema element and checked against every row group.</summary>
-    private static List<Column> DescribeColumns(ParquetSchema schema, FileMetaData meta)
+    /// <summary>
+    /// The top-level columns, each with its schema tree; every chunk of every leaf in every row group is checked to
+    /// be one the page reader reads, so a file it cannot read fails before any row.
+    /// </summary>
+    private static List<Column> DescribeColumns(FileMetaData meta)
     {
         var elements = meta.Schema;
+        if (elements.Count == 0)
+        {
+            throw new ResultDecodeException("The Parquet results have no schema: the file is damaged.");
+        }
+
+        if (meta.EncryptionAlgorithm is not null)
+        {
+            throw new ResultDecodeException("The Parquet results are encrypted (Parquet modular encryption), which this module cannot read: ask for the results without encryption.");
+        }
+
         var columns = new List<Column>();
         int at = 1;
         int leafIndex = 0;
-        foreach (Field field in schema.Fields)
+        int top = elements[0].NumChildren ?? 0;
+        for (int c = 0; c < top; c++)
         {
-            if (at >= elements.Count)
+            string name = at < elements.Count ? elements[at].Name : "?";
+            var leaves = new List<ParquetLeaf>();
+            ParquetNode node;
+            try
             {
-                throw new ResultDecodeException("The Parquet schema does not match its columns: the file is damaged.");
+                node = ParquetNode.Build(elements, ref at, leafIndex, leaves);
+            }
+            catch (ParquetPageException ex)
+            {
+                throw new ResultDecodeException($"The Parquet column '{name}' cannot be read: {ex.Message}.", ex);
             }
 
-            SchemaElement element = elements[at];
-            int leaves = CountLeaves(elements, ref at);
-            string name = field.Name;
-            ParquetLeaf? leaf = field is DataField && leaves == 1 ? ParquetLeaf.Describe(element, leafIndex) : null;
-            var column = new Column(name, field, leaf);
-            column.PageByPage = leaf is not null && meta.RowGroups.All(g => leafIndex < g.Columns.Count && ParquetColumnCursor.CanRead(g.Columns[leafIndex]));
-            if (!column.PageByPage && field is DataField data && !data.IsArray && !ParquetColumnReader.Supports(data.ClrType))
+            foreach (ParquetLeaf leaf in leaves)
             {
-                throw new ResultDecodeException($"The Parquet column '{name}' has a type this module cannot read ({data.ClrType.Name}).");
+                for (int g = 0; g < meta.RowGroups.Count; g++)
+                {
+                    var chunks = meta.RowGroups[g].Columns;
+                    string? why = leaf.Index < chunks.Count ? ParquetColumnCursor.WhyNot(chunks[leaf.Index])
+                        : "has no column chunk in a row group: the file is damaged";
+                    if (why is not null)
+                    {
+                        throw new ResultDecodeException($"The Parquet column '{name}' {why} (row group {g}).");
+                    }
+                }
             }
 
-            columns.Add(column);
-            leafIndex += leaves;
+            columns.Add(new Column(node, leaves));
+            leafIndex += leaves.Count;
+        }
+
+        if (at != elements.Count)
+        {
+            throw new ResultDecodeException("The Parquet schema does not match its columns: the file is damaged.");
         }
 
         return columns;
-    }
-
-    /// <summary>Leaves under the element at <paramref name="at"/>; moves <paramref name="at"/> past its subtree.</summary>
-    private static int CountLeaves(List<SchemaElement> elements, ref int at)
-    {
-        SchemaElement element = elements[at++];
-        int children = element.NumChildren ?? 0;
-        if (children <= 0)
-        {
-            return 1;
-        }
-
-        int leaves = 0;
-        for (int i = 0; i < children && at < elements.Count; i++)
-        {
-            leaves += CountLeaves(elements, ref at);
-        }
-
-        return leaves;
     }
 
     public IEnumerable<ResultBatch> ReadBatches(CancellationToken cancellationToken)
@@ -212,20 +217,26 @@ public sealed class ParquetResultDecoder : IResultDecoder
         }
 
         var cursors = new ParquetColumnCursor?[all.Count];
+        var nested = new ParquetNestedColumn?[all.Count];
         try
         {
             for (int c = 0; c < all.Count; c++)
             {
-                if (all[c].Column.PageByPage)
+                Column column = all[c].Column;
+                if (column.Leaf is { } leaf)
                 {
-                    cursors[c] = new ParquetColumnCursor(all[c].Column.Leaf!, _path);
+                    cursors[c] = new ParquetColumnCursor(leaf, _path);
+                }
+                else
+                {
+                    nested[c] = new ParquetNestedColumn(column.Node, column.Leaves, _path, all[c].Role is 0 or 1);
                 }
             }
 
             var groups = _reader.Metadata!.RowGroups;
             for (int g = 0; g < groups.Count; g++)
             {
-                foreach (var batch in ReadGroup(g, groups[g], all, cursors, cancellationToken))
+                foreach (var batch in ReadGroup(g, groups[g], all, cursors, nested, cancellationToken))
                 {
                     yield return batch;
                 }
@@ -237,15 +248,20 @@ public sealed class ParquetResultDecoder : IResultDecoder
             {
                 cursor?.Dispose();
             }
+
+            foreach (var column in nested)
+            {
+                column?.Dispose();
+            }
         }
     }
 
-    private IEnumerable<ResultBatch> ReadGroup(int g, RowGroup group, List<(Column Column, int Role, int Extra)> all, ParquetColumnCursor?[] cursors, CancellationToken cancellationToken)
+    private IEnumerable<ResultBatch> ReadGroup(int g, RowGroup group, List<(Column Column, int Role, int Extra)> all,
+        ParquetColumnCursor?[] cursors, ParquetNestedColumn?[] nested, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         long rows = group.NumRows;
         long first = _groupStarts[g];
-        var whole = new object?[all.Count][];
         for (int c = 0; c < all.Count; c++)
         {
             try
@@ -256,7 +272,7 @@ public sealed class ParquetResultDecoder : IResultDecoder
                 }
                 else
                 {
-                    whole[c] = ReadWhole(g, all[c].Column, all[c].Role, first, cancellationToken);
+                    nested[c]!.Start(group, rows);
                 }
             }
             catch (Exception ex) when (ex is not ResultDecodeException and not OperationCanceledException)
@@ -291,7 +307,7 @@ public sealed class ParquetResultDecoder : IResultDecoder
                     }
                     else
                     {
-                        Array.Copy(whole[c]!, start, target!, 0, count);
+                        nested[c]!.Read(count, target!);
                     }
                 }
                 catch (ParquetRowFailure ex)
@@ -324,6 +340,7 @@ public sealed class ParquetResultDecoder : IResultDecoder
             try
             {
                 cursors[c]?.Finish();
+                nested[c]?.Finish();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -336,75 +353,6 @@ public sealed class ParquetResultDecoder : IResultDecoder
     {
         string what = ex is DecoderFallbackException ? "holds text that is not valid UTF-8" : $"could not be read: {ex.Message}";
         return new ResultDecodeException($"The Parquet column '{column.Name}' {what} (row {row}).", ex);
-    }
-
-    /// <summary>
-    /// A column the page reader does not read, for one row group, through Parquet.Net: flat columns as their values,
-    /// nested ones (lists, structs, maps) as arrays and ordered dictionaries.
-    /// </summary>
-    private object?[] ReadWhole(int g, Column column, int role, long first, CancellationToken cancellationToken)
-    {
-        if (column.Field is DataField data && !data.IsArray)
-        {
-            using var group = _reader.OpenRowGroupReader(g);
-            var values = new object?[group.RowCount];
-            ParquetColumnReader.ReadValues(group, data, values, first, cancellationToken);
-            return values;
-        }
-
-        using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        var rows = global::Parquet.Serialization.ParquetSerializer.DeserializeUntypedAsync(file, null, g, cancellationToken).GetAwaiter().GetResult();
-        var result = new object?[rows.Data.Count];
-        for (int i = 0; i < result.Length; i++)
-        {
-            rows.Data[i].TryGetValue(column.Name, out object? value);
-            result[i] = Natural(value, role is 0 or 1);
-        }
-
-        return result;
-    }
-
-    /// <summary>A nested value as PowerShell shows it naturally: lists as arrays (numbers as [double[]] for outputs and inputs), structs and maps as ordered dictionaries.</summary>
-    internal static object? Natural(object? value, bool numbersAsDoubles)
-    {
-        switch (value)
-        {
-            case null:
-            case string:
-            case byte[]:
-                return value;
-            case ReadOnlyMemory<char> text:
-                return text.ToString();
-            case IDictionary dictionary:
-                {
-                    var ordered = new OrderedDictionary();
-                    foreach (DictionaryEntry entry in dictionary)
-                    {
-                        ordered[entry.Key] = Natural(entry.Value, false);
-                    }
-
-                    return ordered;
-                }
-
-            case IEnumerable list:
-                {
-                    var items = new List<object?>();
-                    foreach (object? item in list)
-                    {
-                        items.Add(Natural(item, false));
-                    }
-
-                    if (numbersAsDoubles && items.Count > 0 && items.All(x => x is double or float or long or int or short or sbyte or byte or decimal))
-                    {
-                        return items.Select(Convert.ToDouble).ToArray();
-                    }
-
-                    return items.ToArray();
-                }
-
-            default:
-                return value;
-        }
     }
 
     public void Dispose()

@@ -5,10 +5,11 @@ using global::Parquet.Meta;
 namespace Sutro.Results.Parquet;
 
 /// <summary>
-/// Reads one flat column page by page: a page is inflated (whole, or through a bounded window when it is large),
-/// its definition levels decoded, and its values handed out a batch at a time, so a column chunk is never held
-/// whole. Every count and size in a page header is checked against the row group and the chunk before it is used:
-/// the values of a chunk must account for exactly the rows the footer claims.
+/// Reads one leaf column page by page: a page is inflated (whole, or through a bounded window when it is large),
+/// its repetition and definition levels decoded, and its values handed out a batch of rows at a time (a flat
+/// column) or a row's entries at a time (a leaf of a list, struct or map), so a column chunk is never held whole.
+/// Every count and size in a page header is checked against the row group and the chunk before it is used: the
+/// values of a chunk must account for exactly the rows the footer claims.
 /// </summary>
 internal sealed class ParquetColumnCursor : IDisposable
 {
@@ -19,12 +20,17 @@ internal sealed class ParquetColumnCursor : IDisposable
     private readonly ChunkInput _input;
     private readonly PageData _data = new();
     private byte[] _compressed = Array.Empty<byte>();
-    private byte[] _levels = Array.Empty<byte>();
-    private int[] _scratch = Array.Empty<int>();
+    private readonly HybridDecoder _defs = new();
+    private readonly HybridDecoder _reps = new();
+    private readonly HybridDecoder _hybrid = new();
+    private byte[] _defBytes = Array.Empty<byte>();
+    private byte[] _repBytes = Array.Empty<byte>();
     private int _codec;
     private long _chunkUncompressed;
     private long _rowsLeft;
     private long _rowsClaimed;
+    private long _valuesLeft;
+    private long _valuesClaimed;
 
     // The dictionary of the current chunk.
     private ByteValues? _dictBytes;
@@ -33,10 +39,17 @@ internal sealed class ParquetColumnCursor : IDisposable
 
     // The current page.
     private int _pageLeft;
-    private int _levelAt;
     private bool _hasLevels;
+    private bool _hasReps;
+
+    // A row's first entry whose repetition level (0) was read to find the end of the row before it.
+    private bool _pendingRow;
+    private int _dictEntries;
+
+    // A BYTE_STREAM_SPLIT page: where its streams start in the page's bytes, and its number of values.
+    private int _splitAt;
+    private int _splitCount;
     private Mode _mode;
-    private int[] _indices = Array.Empty<int>();
     private int _valueAt;
     private ByteValues _pageBytes = new();
     private long[] _pageLongs = Array.Empty<long>();
@@ -47,6 +60,8 @@ internal sealed class ParquetColumnCursor : IDisposable
     {
         Plain,
         Dictionary,
+        RleBooleans,
+        Split,
         Longs,
         Doubles,
         Bytes,
@@ -65,7 +80,7 @@ internal sealed class ParquetColumnCursor : IDisposable
     {
         ColumnMetaData meta = chunk.MetaData ?? throw new ParquetPageException("a column chunk has no metadata");
         long start = meta.DictionaryPageOffset is > 0 and var dict && dict < meta.DataPageOffset ? dict : meta.DataPageOffset;
-        if (meta.NumValues != rows)
+        if (_leaf.MaxRep == 0 ? meta.NumValues != rows : meta.NumValues < rows)
         {
             throw new ParquetPageException($"the column chunk holds {meta.NumValues} values but the footer claims {rows} rows");
         }
@@ -75,30 +90,48 @@ internal sealed class ParquetColumnCursor : IDisposable
         _chunkUncompressed = Math.Max(meta.TotalUncompressedSize, 0);
         _rowsLeft = rows;
         _rowsClaimed = rows;
+        _valuesLeft = meta.NumValues;
+        _valuesClaimed = meta.NumValues;
         _dictBytes = null;
         _dictLongs = null;
         _dictDoubles = null;
         _pageLeft = 0;
+        _pendingRow = false;
     }
 
-    /// <summary>Whether the reader can read a chunk: its codec and encodings are ones it knows.</summary>
-    public static bool CanRead(ColumnChunk chunk)
+    /// <summary>Why the reader cannot read a chunk (an unknown codec or encoding, encryption), or null.</summary>
+    public static string? WhyNot(ColumnChunk chunk)
     {
         ColumnMetaData? meta = chunk.MetaData;
-        if (meta is null || !PageCodecs.Supports((int)meta.Codec) || chunk.FilePath is not null)
+        if (chunk.CryptoMetadata is not null || chunk.EncryptedColumnMetadata is not null)
         {
-            return false;
+            return "is encrypted, which this module cannot read: ask for the results without Parquet modular encryption";
+        }
+
+        if (meta is null)
+        {
+            return "has no column metadata: the file is damaged";
+        }
+
+        if (chunk.FilePath is not null)
+        {
+            return $"keeps its values in another file ('{chunk.FilePath}'), which this module cannot read";
+        }
+
+        if (!PageCodecs.Supports((int)meta.Codec))
+        {
+            return $"uses the compression codec {meta.Codec}, which this module cannot read";
         }
 
         foreach (var encoding in meta.Encodings)
         {
-            if ((int)encoding is ParquetEncodings.BitPacked or 1 or > ParquetEncodings.ByteStreamSplit)
+            if ((int)encoding is 1 or < 0 or > ParquetEncodings.ByteStreamSplit)
             {
-                return false;
+                return $"uses the encoding {encoding}, which this module cannot read";
             }
         }
 
-        return true;
+        return null;
     }
 
     /// <summary>The next <paramref name="count"/> rows' values; a failure says how many were read before it.</summary>
@@ -121,12 +154,72 @@ internal sealed class ParquetColumnCursor : IDisposable
                 }
 
                 _pageLeft--;
-                target[i] = _hasLevels && _levels[_levelAt++] == 0 ? default : next();
+                target[i] = _hasLevels && _defs.Next() == 0 ? default : next();
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             throw new ParquetRowFailure(i, ex);
+        }
+    }
+
+    /// <summary>
+    /// The next row's entries (a leaf of a list, struct or map): every entry up to the next one that starts a row
+    /// (repetition level 0), with its levels and, where the leaf is defined, its value.
+    /// </summary>
+    public void ReadRow(RowEntries row)
+    {
+        row.Clear();
+        bool numbers = _leaf.Kind == LeafKind.Double;
+        while (true)
+        {
+            int rep;
+            if (_pendingRow)
+            {
+                _pendingRow = false;
+                rep = 0;
+            }
+            else
+            {
+                if (_pageLeft == 0)
+                {
+                    if (row.Count > 0 && _valuesLeft == 0)
+                    {
+                        return;
+                    }
+
+                    NextDataPage();
+                }
+
+                rep = _hasReps ? _reps.Next() : 0;
+                if (rep == 0 && row.Count > 0)
+                {
+                    _pendingRow = true;
+                    return;
+                }
+            }
+
+            if (rep != 0 && row.Count == 0)
+            {
+                throw new ParquetPageException($"a row starts at repetition level {rep} instead of 0");
+            }
+
+            int def = _hasLevels ? _defs.Next() : 0;
+            _pageLeft--;
+            int at = row.Next();
+            row.Def[at] = def;
+            row.Rep[at] = rep;
+            if (def == _leaf.MaxDef)
+            {
+                if (numbers)
+                {
+                    row.Numbers[at] = NextDouble();
+                }
+                else
+                {
+                    row.Values[at] = NextValue();
+                }
+            }
         }
     }
 
@@ -168,7 +261,7 @@ internal sealed class ParquetColumnCursor : IDisposable
                 };
             case Mode.Dictionary:
                 {
-                    int index = _indices[_valueAt++];
+                    int index = NextIndex();
                     if (_dictBytes is not null)
                     {
                         return _leaf.FromBytes(_dictBytes[index]);
@@ -177,6 +270,21 @@ internal sealed class ParquetColumnCursor : IDisposable
                     return _dictDoubles is not null ? _dictDoubles[index] : _leaf.FromInt64(_dictLongs![index]);
                 }
 
+            case Mode.RleBooleans:
+                return _leaf.FromInt64(_hybrid.Next());
+            case Mode.Split when _leaf.Physical is ParquetLeaf.Float or ParquetLeaf.Double:
+                return NextDouble();
+            case Mode.Split:
+                {
+                    Span<byte> value = stackalloc byte[FixedWidth()];
+                    NextSplit(value);
+                    return _leaf.Physical switch
+                    {
+                        ParquetLeaf.Int32 => _leaf.FromInt64(BinaryPrimitives.ReadInt32LittleEndian(value)),
+                        ParquetLeaf.Int64 => _leaf.FromInt64(BinaryPrimitives.ReadInt64LittleEndian(value)),
+                        _ => _leaf.FromBytes(value),
+                    };
+                }
             case Mode.Longs:
                 return _leaf.FromInt64(_pageLongs[_valueAt++]);
             case Mode.Doubles:
@@ -203,12 +311,51 @@ internal sealed class ParquetColumnCursor : IDisposable
 
                 break;
             case Mode.Dictionary when _dictDoubles is not null:
-                return _dictDoubles[_indices[_valueAt++]];
+                return _dictDoubles[NextIndex()];
             case Mode.Doubles:
                 return _pageDoubles[_valueAt++];
+            case Mode.Split when _leaf.Physical is ParquetLeaf.Float or ParquetLeaf.Double:
+                {
+                    Span<byte> value = stackalloc byte[8];
+                    if (_leaf.Physical == ParquetLeaf.Double)
+                    {
+                        NextSplit(value);
+                        return BinaryPrimitives.ReadDoubleLittleEndian(value);
+                    }
+
+                    NextSplit(value[..4]);
+                    return BinaryPrimitives.ReadSingleLittleEndian(value);
+                }
         }
 
         throw new ParquetPageException("a number column holds values of another type");
+    }
+
+    /// <summary>The next BYTE_STREAM_SPLIT value: byte k of value i sits at k * count + i.</summary>
+    private void NextSplit(Span<byte> value)
+    {
+        if (_valueAt >= _splitCount)
+        {
+            throw new ParquetPageException($"a page holds {_splitCount} values where its levels call for more");
+        }
+
+        byte[] buffer = _data.Buffer;
+        int at = _splitAt + _valueAt++;
+        for (int k = 0; k < value.Length; k++, at += _splitCount)
+        {
+            value[k] = buffer[at];
+        }
+    }
+
+    private int NextIndex()
+    {
+        int index = _hybrid.Next();
+        if ((uint)index >= (uint)_dictEntries)
+        {
+            throw new ParquetPageException($"a page refers to dictionary entry {index} of a dictionary of {_dictEntries}");
+        }
+
+        return index;
     }
 
     private long NextBit()
@@ -244,7 +391,9 @@ internal sealed class ParquetColumnCursor : IDisposable
         {
             if (_input.Remaining <= 0)
             {
-                throw new ParquetPageException($"the column chunk ends after {_rowsClaimed - _rowsLeft} values but the footer claims {_rowsClaimed} rows");
+                throw new ParquetPageException(_leaf.MaxRep == 0
+                    ? $"the column chunk ends after {_rowsClaimed - _rowsLeft} values but the footer claims {_rowsClaimed} rows"
+                    : $"the column chunk ends after {_valuesClaimed - _valuesLeft} of the {_valuesClaimed} values its metadata claims");
             }
 
             PageHeaderInfo header = _input.ReadPageHeader();
@@ -288,7 +437,7 @@ internal sealed class ParquetColumnCursor : IDisposable
             throw new ParquetPageException($"an uncompressed page holds {compressed} bytes but declares {inflated}");
         }
 
-        if (inflated <= WholePageLimit || codec == PageCodecs.Lz4Raw)
+        if (inflated <= WholePageLimit || PageCodecs.WholeOnly(codec))
         {
             if (codec == PageCodecs.Uncompressed)
             {
@@ -398,95 +547,136 @@ internal sealed class ParquetColumnCursor : IDisposable
     {
         bool v2 = header.Type == PageHeaderInfo.DataPageV2;
         int values = header.NumValues;
-        if (values < 0 || values > _rowsLeft)
+        bool flat = _leaf.MaxRep == 0;
+        if (values < 0 || values > _valuesLeft)
         {
-            throw new ParquetPageException($"a page claims {values} values where {_rowsLeft} of the footer's {_rowsClaimed} rows remain");
+            throw new ParquetPageException(flat
+                ? $"a page claims {values} values where {_rowsLeft} of the footer's {_rowsClaimed} rows remain"
+                : $"a page claims {values} values where {_valuesLeft} of the column chunk's {_valuesClaimed} remain");
         }
 
-        if (v2 && (header.NumRows != values || header.RepetitionBytes != 0 || header.DefinitionBytes < 0
-            || header.NumNulls < 0 || header.NumNulls > values))
+        if (v2 && ((flat && (header.NumRows != values || header.RepetitionBytes != 0)) || header.DefinitionBytes < 0
+            || header.RepetitionBytes < 0 || header.NumNulls < 0 || header.NumNulls > values
+            || header.NumRows < 0 || header.NumRows > values))
         {
-            throw new ParquetPageException("a version 2 page's row, null or level counts do not fit a flat column");
+            throw new ParquetPageException(flat
+                ? "a version 2 page's row, null or level counts do not fit a flat column"
+                : "a version 2 page's row, null or level counts do not fit its values");
         }
 
         var body = new PageBodyStream(_input, header.CompressedSize, header.Crc);
-        _hasLevels = _leaf.Optional;
-        if (_levels.Length < values)
-        {
-            _levels = new byte[Math.Max(values, Math.Min(_levels.Length * 2, 1 << 20))];
-        }
+        _hasLevels = _leaf.MaxDef > 0;
+        _hasReps = _leaf.MaxRep > 0;
+        _pendingRow = false;
 
         int present = values;
         if (v2)
         {
-            if (header.DefinitionBytes > header.CompressedSize || header.DefinitionBytes > header.UncompressedSize)
+            long levelBytes = (long)header.DefinitionBytes + header.RepetitionBytes;
+            if (levelBytes > header.CompressedSize || levelBytes > header.UncompressedSize)
             {
-                throw new ParquetPageException("a page's definition levels declare more bytes than the page");
+                throw new ParquetPageException("a page's repetition and definition levels declare more bytes than the page");
             }
 
-            byte[] levelBytes = new byte[header.DefinitionBytes];
-            body.ReadExactly(levelBytes);
+            Grow(ref _repBytes, header.RepetitionBytes);
+            body.ReadExactly(_repBytes.AsSpan(0, header.RepetitionBytes));
+            Grow(ref _defBytes, header.DefinitionBytes);
+            body.ReadExactly(_defBytes.AsSpan(0, header.DefinitionBytes));
+            if (_hasReps)
+            {
+                int starts = StartLevels(_reps, _repBytes, header.RepetitionBytes, values, _leaf.MaxRep, false, "repetition", 0);
+                if (starts != header.NumRows)
+                {
+                    throw new ParquetPageException($"a version 2 page claims {header.NumRows} rows but its levels start {starts}");
+                }
+            }
+
             if (_hasLevels)
             {
-                present = DecodeLevels(levelBytes, values);
+                present = StartLevels(_defs, _defBytes, header.DefinitionBytes, values, _leaf.MaxDef, false, "definition", _leaf.MaxDef);
             }
 
             int codec = header.IsCompressed ? _codec : PageCodecs.Uncompressed;
-            OpenBody(header, codec, header.CompressedSize - header.DefinitionBytes, header.UncompressedSize - header.DefinitionBytes, body);
+            OpenBody(header, codec, header.CompressedSize - levelBytes, header.UncompressedSize - levelBytes, body);
         }
         else
         {
             OpenBody(header, _codec, header.CompressedSize, header.UncompressedSize, body);
+            if (_hasReps)
+            {
+                ReadV1Levels(header.RepetitionEncoding, values, _leaf.MaxRep, _reps, ref _repBytes, "repetition", 0);
+            }
+
             if (_hasLevels)
             {
-                if (header.DefinitionEncoding != ParquetEncodings.Rle)
-                {
-                    throw new ParquetPageException($"a page's definition levels use encoding {header.DefinitionEncoding}");
-                }
-
-                int length = _data.ReadInt32();
-                if (length < 0 || length > _data.Left)
-                {
-                    throw new ParquetPageException($"a page's definition levels declare {length} bytes, more than the page holds");
-                }
-
-                present = DecodeLevels(_data.ReadBytes(length), values);
+                present = ReadV1Levels(header.DefinitionEncoding, values, _leaf.MaxDef, _defs, ref _defBytes, "definition", _leaf.MaxDef);
             }
         }
 
-        _rowsLeft -= values;
+        _valuesLeft -= values;
+        _rowsLeft -= flat ? values : 0;
         _pageLeft = values;
-        _levelAt = 0;
         _valueAt = 0;
         _bitAt = 0;
         PrepareValues(header.Encoding, present);
         return values > 0;
     }
 
-    /// <summary>Decodes a page's definition levels (0 or 1); returns how many rows have a value.</summary>
-    private int DecodeLevels(ReadOnlySpan<byte> source, int count)
+    /// <summary>A version 1 page's levels: RLE with a 4-byte length, or the deprecated BIT_PACKED run.</summary>
+    private int ReadV1Levels(
+        int encoding, int count, int max, HybridDecoder decoder, ref byte[] buffer, string what, int counted)
     {
-        if (_scratch.Length < count)
+        int length;
+        if (encoding == ParquetEncodings.Rle)
         {
-            _scratch = new int[Math.Max(count, Math.Min(_scratch.Length * 2, 1 << 20))];
+            length = _data.ReadInt32();
+        }
+        else if (encoding == ParquetEncodings.BitPacked)
+        {
+            length = (int)(((long)count * ParquetEncodings.BitWidth(max) + 7) / 8);
+        }
+        else
+        {
+            throw new ParquetPageException($"a page's {what} levels use encoding {encoding}");
         }
 
-        Span<int> levels = _scratch.AsSpan(0, count);
-        ParquetEncodings.DecodeHybrid(source, 1, levels);
-        int present = 0;
-        for (int i = 0; i < count; i++)
+        if (length < 0 || length > _data.Left)
         {
-            int level = levels[i];
-            if (level > 1)
-            {
-                throw new ParquetPageException($"a page holds definition level {level} in a column whose highest is 1");
-            }
-
-            _levels[i] = (byte)level;
-            present += level;
+            throw new ParquetPageException($"a page's {what} levels declare {length} bytes, more than the page holds");
         }
 
-        return present;
+        // Copied: a page read through a window moves its bytes as it goes.
+        Grow(ref buffer, length);
+        _data.ReadBytes(length).CopyTo(buffer);
+        return StartLevels(decoder, buffer, length, count, max, encoding == ParquetEncodings.BitPacked, what, counted);
+    }
+
+    /// <summary>
+    /// Checks a page's levels (each 0 to <paramref name="max"/>) in one pass and readies them to be read one by one;
+    /// returns how many equal <paramref name="counted"/> (the highest definition level: the entries with a value;
+    /// 0: the rows).
+    /// </summary>
+    private static int StartLevels(
+        HybridDecoder decoder, byte[] bytes, int length, int count, int max, bool msbFirst, string what, int counted)
+    {
+        if (max > 255)
+        {
+            throw new ParquetPageException($"a column nests deeper than 255 {what} levels");
+        }
+
+        int width = ParquetEncodings.BitWidth(max);
+        decoder.Reset(bytes, 0, length, width, msbFirst);
+        int found = decoder.Count(count, max, counted, what);
+        decoder.Reset(bytes, 0, length, width, msbFirst);
+        return found;
+    }
+
+    private static void Grow(ref byte[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new byte[Math.Max(length, Math.Min(buffer.Length * 2, 1 << 24))];
+        }
     }
 
     private void PrepareValues(int encoding, int present)
@@ -513,24 +703,13 @@ internal sealed class ParquetColumnCursor : IDisposable
                         throw new ParquetPageException("a dictionary-encoded page holds no indices");
                     }
 
-                    if (_indices.Length < present)
-                    {
-                        _indices = new int[Math.Max(present, Math.Min(_indices.Length * 2, 1 << 20))];
-                    }
-
                     if (present > 0)
                     {
-                        ParquetEncodings.DecodeHybrid(rest[1..], rest[0], _indices.AsSpan(0, present));
+                        // The indices stay encoded in the page's bytes and are decoded (and checked) one by one.
+                        _hybrid.Reset(_data.Buffer, _data.Position - rest.Length + 1, rest.Length - 1, rest[0]);
                     }
 
-                    for (int i = 0; i < present; i++)
-                    {
-                        if ((uint)_indices[i] >= (uint)entries)
-                        {
-                            throw new ParquetPageException($"a page refers to dictionary entry {_indices[i]} of a dictionary of {entries}");
-                        }
-                    }
-
+                    _dictEntries = entries;
                     _mode = Mode.Dictionary;
                     return;
                 }
@@ -544,6 +723,21 @@ internal sealed class ParquetColumnCursor : IDisposable
                     return;
                 }
 
+            case ParquetEncodings.Rle when _leaf.Physical == ParquetLeaf.Boolean:
+                {
+                    // RLE booleans in a data page: a 4-byte length, then the hybrid runs at bit width 1.
+                    ReadOnlySpan<byte> rest = _data.ReadRest();
+                    int length = rest.Length >= 4 ? ParquetEncodings.ReadInt32(rest) : -1;
+                    if (length < 0 || length > rest.Length - 4)
+                    {
+                        throw new ParquetPageException($"a page's RLE booleans declare {length} bytes, more than the page holds");
+                    }
+
+                    _hybrid.Reset(_data.Buffer, _data.Position - rest.Length + 4, length, 1);
+                    _mode = Mode.RleBooleans;
+                    return;
+                }
+
             case ParquetEncodings.DeltaLengthByteArray when _leaf.Physical == ParquetLeaf.ByteArray:
                 ParquetEncodings.DecodeDeltaLength(_data.ReadRest(), present, _pageBytes);
                 _mode = Mode.Bytes;
@@ -554,43 +748,17 @@ internal sealed class ParquetColumnCursor : IDisposable
                 return;
             case ParquetEncodings.ByteStreamSplit when _leaf.Physical != ParquetLeaf.ByteArray && _leaf.Physical != ParquetLeaf.Boolean:
                 {
+                    // The streams stay in the page's bytes; each value is gathered from them when it is read.
                     int width = FixedWidth();
-                    byte[] joined = ParquetEncodings.JoinStreams(_data.ReadRest(), present, width);
-                    if (_leaf.Physical is ParquetLeaf.Float or ParquetLeaf.Double)
+                    ReadOnlySpan<byte> rest = _data.ReadRest();
+                    if ((long)present * width > rest.Length)
                     {
-                        _pageDoubles = new double[present];
-                        for (int i = 0; i < present; i++)
-                        {
-                            _pageDoubles[i] = width == 8
-                                ? BinaryPrimitives.ReadDoubleLittleEndian(joined.AsSpan(i * 8))
-                                : BinaryPrimitives.ReadSingleLittleEndian(joined.AsSpan(i * 4));
-                        }
-
-                        _mode = Mode.Doubles;
-                    }
-                    else if (_leaf.Physical is ParquetLeaf.Int32 or ParquetLeaf.Int64)
-                    {
-                        _pageLongs = new long[present];
-                        for (int i = 0; i < present; i++)
-                        {
-                            _pageLongs[i] = width == 8
-                                ? BinaryPrimitives.ReadInt64LittleEndian(joined.AsSpan(i * 8))
-                                : BinaryPrimitives.ReadInt32LittleEndian(joined.AsSpan(i * 4));
-                        }
-
-                        _mode = Mode.Longs;
-                    }
-                    else
-                    {
-                        _pageBytes.Clear();
-                        for (int i = 0; i < present; i++)
-                        {
-                            _pageBytes.Add(joined.AsSpan(i * width, width));
-                        }
-
-                        _mode = Mode.Bytes;
+                        throw new ParquetPageException($"a byte-stream-split page holds {rest.Length} bytes, too few for {present} values");
                     }
 
+                    _splitAt = _data.Position - rest.Length;
+                    _splitCount = present;
+                    _mode = Mode.Split;
                     return;
                 }
 

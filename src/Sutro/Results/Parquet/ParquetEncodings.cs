@@ -51,77 +51,6 @@ internal static class ParquetEncodings
 
     public static int BitWidth(int maxValue) => maxValue == 0 ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)maxValue);
 
-    /// <summary>
-    /// Decodes <paramref name="target"/>.Length values of the RLE / bit-packed hybrid encoding; returns the bytes
-    /// used. Fails when the bytes run out first.
-    /// </summary>
-    public static int DecodeHybrid(ReadOnlySpan<byte> source, int bitWidth, Span<int> target)
-    {
-        if (bitWidth is < 0 or > 32)
-        {
-            throw new ParquetPageException($"a page declares a bit width of {bitWidth}");
-        }
-
-        int at = 0;
-        int done = 0;
-        int byteWidth = (bitWidth + 7) / 8;
-        while (done < target.Length)
-        {
-            ulong header = ReadUleb(source, ref at);
-            if ((header & 1) == 0)
-            {
-                long run = (long)(header >> 1);
-                if (run == 0 || at + byteWidth > source.Length)
-                {
-                    throw new ParquetPageException("a run of repeated values is damaged");
-                }
-
-                int value = 0;
-                for (int i = 0; i < byteWidth; i++)
-                {
-                    value |= source[at + i] << (8 * i);
-                }
-
-                at += byteWidth;
-                int n = (int)Math.Min(run, target.Length - done);
-                target.Slice(done, n).Fill(value);
-                done += n;
-            }
-            else
-            {
-                long groups = (long)(header >> 1);
-                long bytes = groups * bitWidth;
-                if (groups == 0 || bytes > source.Length - at)
-                {
-                    throw new ParquetPageException("a run of bit-packed values runs past the end of its page");
-                }
-
-                int n = (int)Math.Min(groups * 8, target.Length - done);
-                Unpack(source.Slice(at, (int)bytes), bitWidth, target.Slice(done, n));
-                at += (int)bytes;
-                done += n;
-            }
-        }
-
-        return at;
-    }
-
-    private static void Unpack(ReadOnlySpan<byte> source, int bitWidth, Span<int> target)
-    {
-        if (bitWidth == 0)
-        {
-            target.Clear();
-            return;
-        }
-
-        ulong mask = (1UL << bitWidth) - 1;
-        long bit = 0;
-        for (int i = 0; i < target.Length; i++, bit += bitWidth)
-        {
-            target[i] = (int)(ReadBits(source, bit) & mask);
-        }
-    }
-
     /// <summary>Up to 57 bits starting at bit <paramref name="bit"/>, least significant first.</summary>
     private static ulong ReadBits(ReadOnlySpan<byte> source, long bit)
     {
@@ -305,27 +234,6 @@ internal static class ParquetEncodings
             target.Add(scratch.AsSpan(0, length));
             previous = length;
         }
-    }
-
-    /// <summary>BYTE_STREAM_SPLIT: value i's byte k sits at k * count + i; reassembled in place order.</summary>
-    public static byte[] JoinStreams(ReadOnlySpan<byte> source, int count, int width)
-    {
-        if ((long)count * width > source.Length)
-        {
-            throw new ParquetPageException($"a byte-stream-split page holds {source.Length} bytes, too few for {count} values");
-        }
-
-        var joined = new byte[count * width];
-        for (int k = 0; k < width; k++)
-        {
-            ReadOnlySpan<byte> stream = source.Slice(k * count, count);
-            for (int i = 0; i < count; i++)
-            {
-                joined[i * width + k] = stream[i];
-            }
-        }
-
-        return joined;
     }
 
     public static int ReadInt32(ReadOnlySpan<byte> source) => BinaryPrimitives.ReadInt32LittleEndian(source);

@@ -27,8 +27,8 @@ internal enum LeafKind
 }
 
 /// <summary>
-/// A top-level, non-repeated primitive column (what the page reader reads): its physical type, how its values
-/// become .NET values, and whether it may hold nulls.
+/// A primitive column (a leaf of the schema, at any depth): its physical type, how its values become .NET
+/// values, and its highest definition and repetition levels (0 and 0 or 1 for a flat column).
 /// </summary>
 internal sealed class ParquetLeaf
 {
@@ -76,14 +76,26 @@ internal sealed class ParquetLeaf
     /// <summary>For timestamps: whether the writer marked them as UTC instants (else wall-clock, Kind Unspecified).</summary>
     public bool Utc { get; init; } = true;
 
+    /// <summary>The definition level at which the leaf holds a value (every optional or repeated ancestor counts).</summary>
+    public int MaxDef { get; init; }
+
+    /// <summary>How many repeated fields the leaf sits under (itself included).</summary>
+    public int MaxRep { get; init; }
+
     public bool IsText => Kind == LeafKind.Text;
 
     public bool IsNumber => Kind is LeafKind.Double;
 
-    /// <summary>A leaf description for a schema element, or null when the page reader does not read it.</summary>
-    public static ParquetLeaf? Describe(SchemaElement element, int index)
+    /// <summary>A top-level flat column's leaf, or null when it is repeated or of a type the reader does not know.</summary>
+    public static ParquetLeaf? Describe(SchemaElement element, int index) =>
+        element.RepetitionType == FieldRepetitionType.REPEATED
+            ? null
+            : Describe(element, index, element.RepetitionType == FieldRepetitionType.REQUIRED ? 0 : 1, 0);
+
+    /// <summary>A leaf at any depth with its levels, or null when its type is one the reader does not know.</summary>
+    public static ParquetLeaf? Describe(SchemaElement element, int index, int maxDef, int maxRep)
     {
-        if (element.Type is not { } type || element.NumChildren is > 0 || element.RepetitionType == FieldRepetitionType.REPEATED)
+        if (element.Type is not { } type || element.NumChildren is > 0)
         {
             return null;
         }
@@ -92,7 +104,7 @@ internal sealed class ParquetLeaf
         LogicalType? logical = element.LogicalType;
         ConvertedType? converted = element.ConvertedType;
         int length = element.TypeLength ?? 0;
-        bool optional = element.RepetitionType != FieldRepetitionType.REQUIRED;
+        bool optional = maxDef > 0;
         LeafKind? kind = null;
         int scale = 0;
         long unit = 0;
@@ -165,7 +177,12 @@ internal sealed class ParquetLeaf
         }
 
         bool utc = logical?.TIMESTAMP?.IsAdjustedToUTC ?? true;
-        return kind is null ? null : new ParquetLeaf(element.Name, index, physical, length, optional, kind.Value, scale, unit) { Utc = utc };
+        return kind is null ? null : new ParquetLeaf(element.Name, index, physical, length, optional, kind.Value, scale, unit)
+        {
+            Utc = utc,
+            MaxDef = maxDef,
+            MaxRep = maxRep,
+        };
     }
 
     private static long Unit(TimeUnit? unit, bool millis) =>

@@ -39,6 +39,8 @@ internal sealed class PageHeaderInfo
 
     public int DefinitionEncoding { get; set; }
 
+    public int RepetitionEncoding { get; set; }
+
     public int NumNulls { get; set; }
 
     public int NumRows { get; set; } = -1;
@@ -171,6 +173,7 @@ internal sealed class ChunkInput : IDisposable
             case 1: header.NumValues = ReadI32(type); break;
             case 2: header.Encoding = ReadI32(type); break;
             case 3: header.DefinitionEncoding = ReadI32(type); break;
+            case 4: header.RepetitionEncoding = ReadI32(type); break;
             case 101: header.NumValues = ReadI32(type); break;
             case 102: header.NumNulls = ReadI32(type); break;
             case 103: header.NumRows = ReadI32(type); break;
@@ -412,11 +415,16 @@ internal static class PageCodecs
     public const int Uncompressed = 0;
     public const int Snappy = 1;
     public const int Gzip = 2;
+    public const int Lzo = 3;
     public const int Brotli = 4;
+    public const int Lz4 = 5;
     public const int Zstd = 6;
     public const int Lz4Raw = 7;
 
-    public static bool Supports(int codec) => codec is Uncompressed or Snappy or Gzip or Brotli or Zstd or Lz4Raw;
+    public static bool Supports(int codec) => codec is Uncompressed or Snappy or Gzip or Brotli or Lz4 or Zstd or Lz4Raw;
+
+    /// <summary>Codecs whose pages are always inflated whole (they have no streaming decoder here).</summary>
+    public static bool WholeOnly(int codec) => codec is Lz4 or Lz4Raw;
 
     /// <summary>Decompresses a whole page body into <paramref name="target"/>, which must be its exact size.</summary>
     public static void DecompressWhole(int codec, byte[] sourceArray, int sourceLength, Span<byte> target)
@@ -451,6 +459,9 @@ internal static class PageCodecs
             case Lz4Raw:
                 written = K4os.Compression.LZ4.LZ4Codec.Decode(source, target);
                 break;
+            case Lz4:
+                written = DecodeHadoopLz4(source, target) ? target.Length : K4os.Compression.LZ4.LZ4Codec.Decode(source, target);
+                break;
             default:
                 using (var compressed = new MemoryStream(sourceArray, 0, sourceLength, writable: false))
                 using (var stream = Open(codec, compressed))
@@ -469,6 +480,37 @@ internal static class PageCodecs
         {
             throw new ParquetPageException($"a page inflates to {(written < 0 ? "more" : written.ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes but declares {target.Length}");
         }
+    }
+
+    /// <summary>
+    /// The deprecated LZ4 codec as Hadoop frames it (parquet-mr, arrow-rs): blocks of a big-endian inflated size, a
+    /// big-endian compressed size and an LZ4 block. False when the bytes are not so framed (old writers wrote a bare
+    /// LZ4 block under the same codec, which the caller then tries), as Arrow's reader does.
+    /// </summary>
+    private static bool DecodeHadoopLz4(ReadOnlySpan<byte> source, Span<byte> target)
+    {
+        int written = 0;
+        while (source.Length >= 8)
+        {
+            uint inflated = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(source);
+            uint compressed = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(source[4..]);
+            source = source[8..];
+            if (compressed > (uint)source.Length || inflated > (uint)(target.Length - written))
+            {
+                return false;
+            }
+
+            int done = K4os.Compression.LZ4.LZ4Codec.Decode(source[..(int)compressed], target.Slice(written, (int)inflated));
+            if (done != (int)inflated)
+            {
+                return false;
+            }
+
+            written += done;
+            source = source[(int)compressed..];
+        }
+
+        return source.Length == 0 && written == target.Length;
     }
 
     /// <summary>A stream that inflates a page body as it is read (for pages too large to hold whole).</summary>

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Sutro.Results;
+using Xunit;
+
+namespace Sutro.Tests;
+
+/// <summary>
+/// Random mutations of the page bytes (headers, levels, values; the footer is left alone) of gzip files from
+/// the conformance corpus, whose page bodies gzip's own CRC-32 guards: every mutated file must end in time with its
+/// rows unchanged or with a ResultDecodeException, never another exception, a hang or rows that differ.
+/// Files without such a guard (uncompressed, Snappy, zstd without checksums) can change values silently when a
+/// value's own bytes change, so there the mutations must only end in time, as the footer's rows or an error.
+/// Deterministic: a fixed seed and a bounded count.
+/// </summary>
+public class ParquetPageFuzzTests : IDisposable
+{
+    private const int Mutations = 200;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("sutro-parquet-fuzz-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("duckdb.v1.gzip.parquet", 20261206)]
+    [InlineData("arrowrs.v1.gzip.parquet", 7)]
+    public async Task MutatedPagesFailByNameOrReadTheSameRows(string file, int seed)
+    {
+        int failed = await Fuzz(file, seed, sameRows: true);
+
+        // Most mutations hit a page and must be caught; a few fall where nothing is read (statistics, padding).
+        Assert.InRange(failed, Mutations * 3 / 4, Mutations);
+    }
+
+    [Theory]
+    [InlineData("duckdb.v2.uncompressed.parquet", 11)]
+    [InlineData("arrowrs.v1.uncompressed.parquet", 12)]
+    [InlineData("arrowrs.v2.delta.parquet", 13)]
+    [InlineData("arrowrs.v2.bytestreamsplit.parquet", 14)]
+    [InlineData("arrowrs.v2.zstd.pages.parquet", 15)]
+    public async Task MutatedUnguardedPagesFailByNameOrReadEveryRow(string file, int seed)
+    {
+        int failed = await Fuzz(file, seed, sameRows: false);
+        Assert.InRange(failed, Mutations / 4, Mutations);
+    }
+
+    private async Task<int> Fuzz(string file, int seed, bool sameRows)
+    {
+        byte[] original = File.ReadAllBytes(Canonical.FixturePath("conformance", file));
+        List<string> expected = ValueDump.Rows(Canonical.FixturePath("conformance", file));
+        int footerStart = original.Length - 8 - BitConverter.ToInt32(original, original.Length - 8);
+        var random = new Random(seed);
+        int failed = 0;
+        var problems = new List<string>();
+        for (int m = 0; m < Mutations && problems.Count < 5; m++)
+        {
+            byte[] bytes = (byte[])original.Clone();
+            var changed = new List<string>();
+            int count = random.Next(1, 4);
+            for (int k = 0; k < count; k++)
+            {
+                int at = random.Next(4, footerStart);
+                byte flip = (byte)random.Next(1, 256);
+                bytes[at] ^= flip;
+                changed.Add($"{at}^{flip:x2}");
+            }
+
+            string path = Path.Combine(_dir, $"m{m}.parquet");
+            File.WriteAllBytes(path, bytes);
+            var read = Task.Run(() => ValueDump.Rows(path));
+            string what = $"mutation {m} ({string.Join(", ", changed)})";
+            if (await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(30))) != read)
+            {
+                problems.Add($"{what}: no end after 30 s");
+                continue;
+            }
+
+            List<string> rows;
+            try
+            {
+                rows = await read;
+            }
+            catch (ResultDecodeException)
+            {
+                failed++;
+                continue;
+            }
+            catch (Exception ex)
+            {
+                problems.Add($"{what}: {ex.GetType().Name}: {ex.Message}");
+                continue;
+            }
+
+            if (!sameRows)
+            {
+                if (rows.Count != expected.Count)
+                {
+                    problems.Add($"{what}: {rows.Count} rows read without an error where the file has {expected.Count}");
+                }
+
+                continue;
+            }
+
+            if (!rows.SequenceEqual(expected))
+            {
+                int first = Enumerable.Range(0, Math.Min(rows.Count, expected.Count)).FirstOrDefault(i => rows[i] != expected[i], -1);
+                problems.Add($"{what}: {rows.Count} rows read without an error, row {first} differs");
+            }
+        }
+
+        Assert.Empty(problems);
+        return failed;
+    }
+}
