@@ -20,6 +20,7 @@ public static class ErrorIds
     // The service's answers.
     public const string JobNotFound = "JobNotFound";
     public const string NotFound = "NotFound";
+    public const string ApiNotFound = "ApiNotFound";
     public const string JobNotComplete = "JobNotComplete";
     public const string JobGone = "JobGone";
     public const string ApiNoLongerSupported = "ApiNoLongerSupported";

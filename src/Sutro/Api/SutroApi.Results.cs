@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Sutro.Export;
 using Sutro.Http;
+using Sutro.Jobs;
 using Sutro.Results;
 
 namespace Sutro.Api;
@@ -102,6 +103,11 @@ internal sealed partial class SutroApi
                 if (!succeeded)
                 {
                     var answer = await GetStatusAsync(request.JobId, cancellationToken).ConfigureAwait(false);
+                    if (JobOutcome.EndedWithoutResults(answer.Status))
+                    {
+                        throw await EndedWithoutResultsAsync(request.JobId, answer, cancellationToken).ConfigureAwait(false);
+                    }
+
                     if (answer.Status != JobStatus.Succeeded)
                     {
                         throw new SutroApiException(ErrorIds.JobNotComplete, ErrorCategory.ResourceUnavailable,
@@ -124,6 +130,28 @@ internal sealed partial class SutroApi
                 await Task.Delay(request.RetryInterval, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// JobFailed (with the failure reason) or JobCancelled for a job that will never have results, named as
+    /// <c>jobs/{id}</c> gives it; from the status answer alone when the job itself cannot be read.
+    /// </summary>
+    private async Task<SutroJobException> EndedWithoutResultsAsync(string jobId, JobStatusAnswer answer,
+        CancellationToken cancellationToken)
+    {
+        Job job;
+        try
+        {
+            job = await GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SutroApiException ex)
+        {
+            Verbose($"Job {jobId}: could not read the job for its name and failure reason ({ex.ErrorId}).");
+            job = new Job { JobId = jobId, Status = answer.Status };
+        }
+
+        Verbose($"Job {jobId} is {answer.Status}: it has no results, so nothing is retried.");
+        return JobOutcome.NoResults(job, answer.Status, answer, Client.Redact);
     }
 
     /// <summary>

@@ -85,7 +85,8 @@ internal sealed partial class SutroApi
     {
         try
         {
-            return await GetAsync("try-authentication", null, JobParser.ParseAuthenticated, cancellationToken)
+            return await GetAsync("try-authentication", null, JobParser.ParseAuthenticated, cancellationToken,
+                probeOnNotFound: false)
                 .ConfigureAwait(false);
         }
         catch (SutroApiException ex) when (ex.StatusCode is 401 or 403)
@@ -102,7 +103,8 @@ internal sealed partial class SutroApi
     {
         try
         {
-            return await GetAsync("auth/check", null, JobParser.ParseAuthenticated, cancellationToken)
+            return await GetAsync("auth/check", null, JobParser.ParseAuthenticated, cancellationToken,
+                probeOnNotFound: false)
                 .ConfigureAwait(false);
         }
         catch (SutroApiException ex) when (ex.StatusCode is 401 or 403)
@@ -131,6 +133,10 @@ internal sealed partial class SutroApi
         {
             answer = await Client.SendJsonAsync(HttpMethod.Post, relative, null, jobId, repeatable: false,
                 cancellationToken).ConfigureAwait(false);
+        }
+        catch (SutroApiException ex) when (IsNotFound(ex))
+        {
+            throw await ExplainNotFoundAsync(relative, ex, cancellationToken).ConfigureAwait(false);
         }
 
         using (answer)
@@ -167,9 +173,20 @@ internal sealed partial class SutroApi
         }
     }
 
-    private async Task<T> GetAsync<T>(string relative, string? jobId, Func<JsonElement, T> parse, CancellationToken cancellationToken)
+    private async Task<T> GetAsync<T>(string relative, string? jobId, Func<JsonElement, T> parse, CancellationToken cancellationToken,
+        bool probeOnNotFound = true)
     {
-        using var document = await Client.GetJsonAsync(relative, jobId, cancellationToken).ConfigureAwait(false);
+        JsonDocument document;
+        try
+        {
+            document = await Client.GetJsonAsync(relative, jobId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SutroApiException ex) when (probeOnNotFound && IsNotFound(ex))
+        {
+            throw await ExplainNotFoundAsync(relative, ex, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var owned = document;
         try
         {
             return parse(document.RootElement);

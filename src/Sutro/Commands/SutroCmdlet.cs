@@ -105,7 +105,9 @@ public abstract class SutroCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// Reports the failure of one job or file as a non-terminating error with a stable id, so the next ones
-    /// still run; cancellation stops the pipeline. Every failure is converted here, and only here.
+    /// still run; cancellation stops the pipeline. A failure of the whole command (see
+    /// <see cref="IsWholeCommandFailure"/>) is a terminating error instead: no other job could fare better, and a
+    /// plain try/catch catches it, as with Invoke-RestMethod. Every failure is converted here, and only here.
     /// </summary>
     protected void WriteFailure(Exception exception, object? target)
     {
@@ -114,8 +116,26 @@ public abstract class SutroCmdlet : PSCmdlet, IDisposable
             throw new PipelineStoppedException();
         }
 
+        if (IsWholeCommandFailure(exception))
+        {
+            ThrowTerminatingError(Record(exception, target));
+        }
+
         WriteError(Record(exception, target));
     }
+
+    /// <summary>
+    /// Failures that are about the settings or the server, not about one job: no settings (or bad ones), a key the
+    /// API refuses, a server that cannot be reached, a URL that is not a Sutro API (or a retired one), redirects that
+    /// are refused. They end the command.
+    /// </summary>
+    internal static bool IsWholeCommandFailure(Exception exception) => exception switch
+    {
+        SettingsException => true,
+        SutroApiException api => api.ErrorId is ErrorIds.AuthenticationFailed or ErrorIds.ConnectionFailed
+            or ErrorIds.ApiNotFound or ErrorIds.ApiNoLongerSupported or ErrorIds.InsecureRedirect or ErrorIds.TooManyRedirects,
+        _ => false,
+    };
 
     /// <summary>The error record of a failure: its id and category, or UnexpectedError for what the module did not foresee.</summary>
     internal static ErrorRecord Record(Exception exception, object? target) => exception switch

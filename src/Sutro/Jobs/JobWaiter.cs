@@ -97,13 +97,7 @@ internal sealed class JobWaiter
             }
         }
 
-        return status switch
-        {
-            JobStatus.Succeeded => job,
-            JobStatus.Failed => throw Failed(job, last, _api.Client.Redact),
-            _ => throw new SutroJobException(ErrorIds.JobCancelled, ErrorCategory.OperationStopped,
-                $"Job {Describe(job)} was cancelled, so it has no results. Submit it again if you still need it.", job.JobId, job),
-        };
+        return status == JobStatus.Succeeded ? job : throw JobOutcome.NoResults(job, status, last, _api.Client.Redact);
     }
 
     private async Task FollowProgressAsync(string jobId, Action<ProgressUpdate> update, CancellationToken cancellationToken)
@@ -126,24 +120,13 @@ internal sealed class JobWaiter
 
     /// <summary>The first sentence of a WaitTimedOut message: which job, after how long, in which status.</summary>
     internal static string StoppedWaiting(Job job, TimeSpan waited, string status) =>
-        $"Stopped waiting for job {Describe(job)} after {JobWaitProgress.Duration(waited)}: it is still {status}.";
+        $"Stopped waiting for job {JobOutcome.Describe(job)} after {JobWaitProgress.Duration(waited)}: it is still {status}.";
 
     private SutroJobException TimedOut(Job job, string status) =>
         new(ErrorIds.WaitTimedOut, ErrorCategory.OperationTimeout,
             StoppedWaiting(job, _deadline.Elapsed, status) + " " +
             "The job keeps running on the server (waiting never cancels a job). Wait again with Wait-SutroJob, or cancel it with Stop-SutroJob.",
             job.JobId, job with { Status = status });
-
-    private static SutroJobException Failed(Job job, JobStatusAnswer? answer, Func<string, string> redact)
-    {
-        string? reason = answer?.FailureReason ?? job.FailureReason;
-        string? context = answer?.FailureReason is not null ? answer.FailureContext : job.FailureContext;
-        string why = reason is null ? "the API gave no reason" : context is null ? reason : $"{reason} ({context})";
-        return new SutroJobException(ErrorIds.JobFailed, ErrorCategory.InvalidResult,
-            redact($"Job {Describe(job)} failed: {why}. It has no results; fix the cause and submit it again."), job.JobId, job);
-    }
-
-    private static string Describe(Job job) => string.IsNullOrEmpty(job.Name) ? $"'{job.JobId}'" : $"'{job.JobId}' ({job.Name})";
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }
