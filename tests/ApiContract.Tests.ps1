@@ -144,7 +144,7 @@ Describe 'Errors that are about the job' {
 
     It 'only a 410 with the SDK''s migration sentence is ApiNoLongerSupported' {
         Add-Fault @{ path_end = 'jobs/job_12345/results'; times = 1; status = 410; body = (@{ detail = $migration } | ConvertTo-Json) }
-        Get-SutroJobResult job_12345 -Format Json @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err = @(Get-TerminatingError { Get-SutroJobResult job_12345 -Format Json @common })
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiNoLongerSupported,Sutro.Commands.GetSutroJobResultCommand'
         $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
     }
@@ -354,7 +354,7 @@ Describe 'Test-SutroConnection and auth/check' {
     }
 
     It 'honours -Proxy' {
-        Test-SutroConnection -Proxy 'http://127.0.0.1:9' -MaxRetryCount 0 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err = @(Get-TerminatingError { Test-SutroConnection -Proxy 'http://127.0.0.1:9' -MaxRetryCount 0 @common })
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'ConnectionFailed,Sutro.Commands.TestSutroConnectionCommand'
         @(Get-MockRequest $server).Count | Should -Be 0
     }

@@ -23,7 +23,7 @@ Describe 'Disconnect-Sutro' {
     It 'forgets the connection: the next call has no URL' {
         Connect-Sutro $server.Url $server.Key
         Disconnect-Sutro | Should -BeNullOrEmpty
-        Get-SutroJob job_12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err = @(Get-TerminatingError { Get-SutroJob job_12345 })
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiUrlNotSet,Sutro.Commands.GetSutroJobCommand'
         $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
     }

@@ -14,6 +14,25 @@ BeforeAll {
 
     function Get-Sha256([string]$Path) { (Get-FileHash -LiteralPath $Path -Algorithm SHA256).Hash }
 
+    # The SHA-256 of what the server sent, in a file Export-SutroJobResult saved or in a served file: Export records
+    # the job id in the Parquet footer and as a first "job_id" member of a JSON object, so a Parquet file counts
+    # without its footer, and a JSON file without that member. Every other byte must be the server's.
+    function Get-ServedSha256([string]$Path) {
+        $bytes = [IO.File]::ReadAllBytes($Path)
+        $start = 0; $count = $bytes.Length
+        if ($Path -like '*.parquet') {
+            $count = $bytes.Length - 8 - [BitConverter]::ToInt32($bytes, $bytes.Length - 8)
+        }
+        elseif ($Path -like '*.json') {
+            $head = [Text.Encoding]::UTF8.GetString($bytes, 0, [Math]::Min(512, $bytes.Length))
+            if ($head -match '^\{"job_id":"[^"\\]*",?') { $start = $Matches[0].Length - 1; $count = $bytes.Length - $start }
+        }
+        $copy = [byte[]]::new($count)
+        [Array]::Copy($bytes, $start, $copy, 0, $count)
+        if ($start -gt 0) { $copy[0] = [byte][char]'{' }
+        [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($copy))
+    }
+
     function Get-Sha256OfBytes([byte[]]$Bytes) { [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($Bytes)) }
 
     function Get-ZipEntryBytes([string]$Path) {
@@ -55,9 +74,9 @@ Describe 'Export-SutroJobResult' {
             Export-SutroJobResult $Job (Join-Path $dir "$Stem.zip") @common
 
             Get-FolderNames $dir | Should -Be (@("$Job.csv", "$Job.json", "$Job.parquet", "$Stem.zip") | Sort-Object)
-            Get-Sha256 (Join-Path $dir "$Job.parquet") | Should -Be (Get-Sha256 (Get-FixturePath $Parquet))
-            Get-Sha256 (Join-Path $dir "$Job.json") | Should -Be (Get-Sha256 (Get-FixturePath "$Stem.json"))
-            Get-Sha256 (Join-Path $dir "$Stem.zip") | Should -Be (Get-Sha256 (Get-FixturePath "$Stem.csv.zip"))
+            Get-ServedSha256 (Join-Path $dir "$Job.parquet") | Should -Be (Get-ServedSha256 (Get-FixturePath $Parquet))
+            Get-ServedSha256 (Join-Path $dir "$Job.json") | Should -Be (Get-ServedSha256 (Get-FixturePath "$Stem.json"))
+            Get-ServedSha256 (Join-Path $dir "$Stem.zip") | Should -Be (Get-ServedSha256 (Get-FixturePath "$Stem.csv.zip"))
             $entry = Get-ZipEntryBytes (Get-FixturePath "$Stem.csv.zip")
             (Get-Item (Join-Path $dir "$Job.csv")).Length | Should -Be $entry.Length
             Get-Sha256 (Join-Path $dir "$Job.csv") | Should -Be (Get-Sha256OfBytes $entry)
@@ -74,10 +93,10 @@ Describe 'Export-SutroJobResult' {
             Export-SutroJobResult job_same_001 (Join-Path $dir 'mine.zip') -IncludeInput -IncludeCumulativeLogprob @common
             Export-SutroJobResult job_same_001 (Join-Path $dir 'mine.csv') -IncludeInput -IncludeCumulativeLogprob @common
             Export-SutroJobResult job_same_001 (Join-Path $dir 'mine.parquet') -IncludeInput -IncludeCumulativeLogprob @common
-            Get-Sha256 (Join-Path $dir 'mine.json') | Should -Be (Get-Sha256 (Join-Path $dir 'served.json'))
-            Get-Sha256 (Join-Path $dir 'mine.zip') | Should -Be (Get-Sha256 (Join-Path $dir 'served.csv'))
+            Get-ServedSha256 (Join-Path $dir 'mine.json') | Should -Be (Get-ServedSha256 (Join-Path $dir 'served.json'))
+            Get-ServedSha256 (Join-Path $dir 'mine.zip') | Should -Be (Get-ServedSha256 (Join-Path $dir 'served.csv'))
             Get-Sha256 (Join-Path $dir 'mine.csv') | Should -Be (Get-Sha256OfBytes (Get-ZipEntryBytes (Join-Path $dir 'served.csv')))
-            Get-Sha256 (Join-Path $dir 'mine.parquet') | Should -Be (Get-Sha256 (Join-Path $dir 'served.parquet'))
+            Get-ServedSha256 (Join-Path $dir 'mine.parquet') | Should -Be (Get-ServedSha256 (Join-Path $dir 'served.parquet'))
         }
 
         It 'sends the format and include flags, and the key only to the API' {
@@ -109,7 +128,7 @@ Describe 'Export-SutroJobResult' {
             Add-MockFault @{ path = 'results-url'; status = $Status; body = '{"detail":"Not Found"}' }
             $file = Join-Path (New-TestFolder "fallback-$Status") 'r.parquet'
             Export-SutroJobResult job_12345 $file @common
-            Get-Sha256 $file | Should -Be (Get-Sha256 (Get-FixturePath 'small.polars.zstd.parquet'))
+            Get-ServedSha256 $file | Should -Be (Get-ServedSha256 (Get-FixturePath 'small.polars.zstd.parquet'))
             $log = Get-MockRequests
             $plain = @($log | Where-Object path -like '*/jobs/job_12345/results')
             $plain.Count | Should -Be 1
@@ -131,8 +150,11 @@ Describe 'Export-SutroJobResult' {
         It 'a wrong key is AuthenticationFailed and appears nowhere' {
             $dir = New-TestFolder 'wrong-key'
             $bad = 'sk_wrong_key_do_not_print'
-            $out = Export-SutroJobResult job_12345 $dir -ApiUrl $server.Url -ApiKey $bad -Verbose -ErrorVariable err -ErrorAction SilentlyContinue 4>&1
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
+            # A refused key ends the command: a terminating error, caught here with the verbose text before it.
+            $out = & { try { Export-SutroJobResult job_12345 $dir -ApiUrl $server.Url -ApiKey $bad -Verbose 4>&1 } catch { $_ } }
+            $err = @($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeExactly 'AuthenticationFailed,Sutro.Commands.ExportSutroJobResultCommand'
             (($out | Out-String) + ($err | Out-String)) | Should -Not -Match $bad
             Get-FolderNames $dir | Should -Be @()
         }
@@ -145,7 +167,7 @@ Describe 'Export-SutroJobResult' {
             [pscustomobject]@{ job_id = 'job_structured_001' }, [pscustomobject]@{ Id = 'job_reasoning_obj' } |
                 Export-SutroJobResult -Path $dir -Format Json @common
             Get-FolderNames $dir | Should -Be @('job_12345.json', 'job_outputs_only.json', 'job_reasoning_obj.json', 'job_structured_001.json')
-            Get-Sha256 (Join-Path $dir 'job_reasoning_obj.json') | Should -Be (Get-Sha256 (Get-FixturePath 'reasoning_obj.json'))
+            Get-ServedSha256 (Join-Path $dir 'job_reasoning_obj.json') | Should -Be (Get-ServedSha256 (Get-FixturePath 'reasoning_obj.json'))
         }
 
         It 'refuses several jobs for one file, writing nothing' {
@@ -183,7 +205,7 @@ Describe 'Export-SutroJobResult' {
             Set-Content -LiteralPath (Join-Path $dir 'results-old.json') -Value 'old'
             Export-SutroJobResult job_12345 (Join-Path $dir 'res*.json') -Force @common
             Get-FolderNames $dir | Should -Be @('results-old.json')
-            Get-Sha256 (Join-Path $dir 'results-old.json') | Should -Be (Get-Sha256 (Get-FixturePath 'small.json'))
+            Get-ServedSha256 (Join-Path $dir 'results-old.json') | Should -Be (Get-ServedSha256 (Get-FixturePath 'small.json'))
         }
 
         It 'refuses a -Path whose wildcards match <What>, before any request, and creates no file' -ForEach @(
@@ -265,7 +287,7 @@ Describe 'Export-SutroJobResult' {
             $file = Join-Path $dir 'r.json'
             Set-Content -LiteralPath $file -Value 'old'
             Export-SutroJobResult job_12345 $file -Force @common
-            Get-Sha256 $file | Should -Be (Get-Sha256 (Get-FixturePath 'small.json'))
+            Get-ServedSha256 $file | Should -Be (Get-ServedSha256 (Get-FixturePath 'small.json'))
             Get-FolderNames $dir | Should -Be @('r.json')
         }
 
@@ -386,7 +408,7 @@ Describe 'Export-SutroJobResult' {
             $etag = ($state | ConvertFrom-Json).etag
 
             $second = Export-SutroJobResult $nastyJob $file -Force -Verbose @common 4>&1
-            Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
+            Get-ServedSha256 $file | Should -Be (Get-ServedSha256 $fixture)
             Get-FolderNames $dir | Should -Be @('nasty.parquet')
 
             $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
@@ -403,7 +425,7 @@ Describe 'Export-SutroJobResult' {
         It 'a download cut in the middle is resumed within the same run (Range from the bytes it kept)' {
             Add-MockFault @{ path = '/artifact/'; cut_after_bytes = 3000 }
             Export-SutroJobResult $nastyJob $file @common
-            Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
+            Get-ServedSha256 $file | Should -Be (Get-ServedSha256 $fixture)
             Get-FolderNames $dir | Should -Be @('nasty.parquet')
             $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
             $storage.Count | Should -Be 2
@@ -419,7 +441,7 @@ Describe 'Export-SutroJobResult' {
             Test-Path -LiteralPath $file | Should -BeFalse
             Add-MockFault @{ path = '/artifact/'; ignore_range = $true }
             Export-SutroJobResult $nastyJob $file @common
-            Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
+            Get-ServedSha256 $file | Should -Be (Get-ServedSha256 $fixture)
             Get-FolderNames $dir | Should -Be @('nasty.parquet')
             $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
             $storage[1].range | Should -Match '^bytes=\d+-$'
@@ -433,7 +455,7 @@ Describe 'Export-SutroJobResult' {
             $state.etag = '"an-older-version"'
             $state | ConvertTo-Json | Set-Content -LiteralPath "$file.sutro-partial.json"
             Export-SutroJobResult $nastyJob $file @common
-            Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
+            Get-ServedSha256 $file | Should -Be (Get-ServedSha256 $fixture)
             $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
             $storage[1].if_range | Should -BeExactly '"an-older-version"'
             $storage[1].status | Should -Be 200
@@ -444,7 +466,7 @@ Describe 'Export-SutroJobResult' {
             Add-MockFault @{ path = '/artifact/'; cut_after_bytes = 3000 }
             Export-SutroJobResult $nastyJob $file -MaxRetryCount 0 @common -ErrorAction SilentlyContinue
             Export-SutroJobResult $nastyJob $file -IncludeInput @common
-            Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
+            Get-ServedSha256 $file | Should -Be (Get-ServedSha256 $fixture)
             $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
             $storage[1].range | Should -BeNullOrEmpty
             Get-FolderNames $dir | Should -Be @('nasty.parquet')
@@ -458,7 +480,7 @@ Describe 'Export-SutroJobResult' {
             Export-SutroJobResult job_on_disk $file -MaxRetryCount 0 @common -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'DownloadInterrupted,*'
             Export-SutroJobResult job_on_disk $file @common
-            Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
+            Get-ServedSha256 $file | Should -Be (Get-ServedSha256 $fixture)
             $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
             $storage[1].range | Should -Match '^bytes=[1-9]\d*-$'
             $storage[1].status | Should -Be 206
@@ -495,7 +517,7 @@ Describe 'Export-SutroJobResult' {
 
             Get-FolderNames $dir | Should -Be @('nasty.parquet.sutro-partial', 'nasty.parquet.sutro-partial.json')
             Export-SutroJobResult $nastyJob $file @common
-            Get-Sha256 $file | Should -Be (Get-Sha256 $fixture)
+            Get-ServedSha256 $file | Should -Be (Get-ServedSha256 $fixture)
             Get-FolderNames $dir | Should -Be @('nasty.parquet')
             $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
             $storage.Count | Should -Be 2 -Because 'the refused run asked the storage for nothing'
@@ -511,10 +533,65 @@ Describe 'Export-SutroJobResult' {
             $headers = @{ Authorization = "Key $($server.Key)" }
             $plain = Join-Path $dir 'plain.parquet'
             Invoke-WebRequest "$($server.Url)/v1/jobs/job_big_001/results?format=parquet" -Headers $headers -OutFile $plain
-            Get-Sha256 $file | Should -Be (Get-Sha256 $plain)
+            Get-ServedSha256 $file | Should -Be (Get-ServedSha256 $plain)
             $storage = @(Get-MockRequests | Where-Object origin -EQ 'storage')
             $storage[1].range | Should -Match '^bytes=[1-9]\d*-$'
             $storage[1].status | Should -Be 206
         }
+    }
+}
+
+Describe 'Export-SutroJobResult where the deployment has no GET results route' {
+    BeforeEach {
+        Invoke-MockControl $server 'reset' | Out-Null
+        Add-MockFault @{ path_end = '/results-url'; times = -1; status = 404; body = '{"detail": "Not Found"}' }
+        Add-MockFault @{ path_end = 'jobs/job_12345/results'; method = 'GET'; times = -1; status = $Status; body = '{"detail": "Not Found"}' }
+    }
+
+    It 'reads the results through POST job-results and saves what it sent as <job_id>.json in a folder (<Format>, <Status>)' -ForEach @(
+        @{ Format = 'Parquet'; Status = 404 }, @{ Format = 'Csv'; Status = 405 }, @{ Format = 'Json'; Status = 501 }
+    ) {
+        $folder = New-TestFolder "post-$Format-$Status"
+        $out = Export-SutroJobResult job_12345 -Path $folder -Format $Format -IncludeInput -IncludeCumulativeLogprob -PassThru @common -Verbose -WarningVariable warned 4>&1
+        $verbose = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+        $file = @($out | Where-Object { $_ -is [IO.FileInfo] })
+        $file.Count | Should -Be 1
+        $file[0].Name | Should -BeExactly 'job_12345.json'
+        Get-FolderNames $folder | Should -Be @('job_12345.json')
+        $verbose | Should -Match 'reading the results through POST job-results, as JSON\.'
+        if ($Format -eq 'Json') { $warned.Count | Should -Be 0 }
+        else {
+            $verbose | Should -Match ([regex]::Escape('this deployment sends results only through POST job-results, as JSON; saved what it sent as ' + (Join-Path $folder 'job_12345.json') + '.'))
+            @($warned).Count | Should -Be 1
+            $warned[0].Message | Should -BeExactly ("Job job_12345: the deployment sent the results only as JSON, so they were saved as '" +
+                (Join-Path $folder 'job_12345.json') + "', not '" + (Join-Path $folder "job_12345.$($Format.ToLower())") + "'. Import-SutroJobResult reads either.")
+        }
+        (Get-MockRequests | Where-Object method -eq 'POST').path | Should -Be @('/v1/job-results')
+        # The saved file reads back as the same rows Get-SutroJobResult gives, job id included.
+        $imported = @(Import-SutroJobResult -LiteralPath $file[0].FullName -Raw)
+        ($imported | ConvertTo-CanonicalRows) | Should -BeExactly ([IO.File]::ReadAllText((Get-FixturePath 'small.jsonl' 'expected')))
+        $imported.JobId | Sort-Object -Unique | Should -BeExactly 'job_12345'
+    }
+
+    It 'refuses a .<Ext> file name with ResultsOnlyAsJson and writes nothing' -ForEach @(
+        @{ Ext = 'parquet'; Status = 404 }, @{ Ext = 'csv'; Status = 405 }, @{ Ext = 'zip'; Status = 405 }
+    ) {
+        $folder = New-TestFolder "refused-$Ext"
+        $target = Join-Path $folder "saved.$Ext"
+        Export-SutroJobResult job_12345 -Path $target @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'ResultsOnlyAsJson,Sutro.Commands.ExportSutroJobResultCommand'
+        $err[0].Exception.Message | Should -BeExactly ("This deployment has no GET jobs/{id}/results route, so the results of job job_12345 " +
+            "come only as JSON (through POST job-results), not as the .$Ext file '$target' asks for. Nothing was saved. Save them to " +
+            'a .json file, or give -Path a folder (the file is then job_12345.json).')
+        Get-FolderNames $folder | Should -BeNullOrEmpty
+    }
+
+    It 'a .json file name gets the JSON the POST route sent (<Status>)' -ForEach @(@{ Status = 404 }, @{ Status = 405 }) {
+        $target = Join-Path (New-TestFolder "json-$Status") 'r.json'
+        Export-SutroJobResult job_12345 -Path $target @common
+        $saved = Get-Content -LiteralPath $target -Raw | ConvertFrom-Json
+        $saved.results.outputs.Count | Should -Be 5
+        $saved.message | Should -BeExactly 'ok'
     }
 }

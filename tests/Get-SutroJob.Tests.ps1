@@ -60,7 +60,7 @@ Describe 'Get-SutroJob' {
 
         It 'reports a failing list-jobs as an error with its id' {
             Invoke-MockControl $server 'faults' -Body @{ path = 'list-jobs'; status = 401; body = '{"detail": "Invalid API key"}' } | Out-Null
-            Get-SutroJob @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob @common })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'AuthenticationFailed,Sutro.Commands.GetSutroJobCommand'
         }
     }

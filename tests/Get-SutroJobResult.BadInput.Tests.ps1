@@ -68,7 +68,7 @@ Describe 'Get-SutroJobResult with a malformed body' {
         @{ Case = 'a CRC mismatch'; Format = 'Csv'; Bytes = { $crcZip }; Message = 'checksum mismatch' }
         @{ Case = 'an unterminated quote'; Format = 'Csv'; Bytes = { New-ZipBytes @(@{ Name = 'job_bad.csv'; Bytes = (Utf8 "inputs,job_bad`na,`"never closed`n") }) }; Message = 'badly quoted' }
         @{ Case = 'a row with a different field count'; Format = 'Csv'; Bytes = { New-ZipBytes @(@{ Name = 'r.csv'; Bytes = (Utf8 "inputs,job_bad`na,b,c`n") }) }; Message = 'column' }
-        @{ Case = 'no output column'; Format = 'Csv'; Bytes = { New-ZipBytes @(@{ Name = 'r.csv'; Bytes = (Utf8 "inputs,answer,comment`na,b,c`n") }) }; Message = "no outputs column: expected one named 'job_bad' or 'r' or 'outputs' or 'inference_result'" }
+        @{ Case = 'no output column'; Format = 'Csv'; Bytes = { New-ZipBytes @(@{ Name = 'r.csv'; Bytes = (Utf8 "inputs,answer,comment`na,b,c`n") }) }; Message = "no outputs column: expected one named 'job_bad' or 'outputs' or 'inference_result'; found 'inputs', 'answer', 'comment'. Check that the file or the server's answer holds this job's results." }
         @{ Case = 'an unparseable logprob'; Format = 'Csv'; Bytes = { New-ZipBytes @(@{ Name = 'r.csv'; Bytes = (Utf8 "inputs,job_bad,cumulative_logprobs`na,b,-0.5`nc,d,minus one`n") }) }; Message = "row 1 is not a number: 'minus one'" }
         @{ Case = 'a ZIP bomb'; Format = 'Csv'; Bytes = { $bombZip }; Message = 'ZIP bomb' }
         @{ Case = 'a truncated parquet'; Format = 'Parquet'; Bytes = { $nastyParquet[0..2000] }; Message = 'Parquet' }
@@ -93,5 +93,53 @@ Describe 'Get-SutroJobResult with a malformed body' {
         $rows.Count | Should -Be 5
         $rows[0].JobId | Should -Be 'job_12345'
         $err.Count | Should -Be 1
+    }
+}
+
+Describe 'The rows of the right job only' {
+    BeforeAll {
+        $script:otherJob = "These results are not those of job 'job_bad': their outputs column is named '{0}', which is " +
+            "another job's id, and no column is named 'job_bad' or 'outputs'. No rows were read. Check the job id and " +
+            'the URL; to read a saved file as the job it names, leave out -JobId.'
+        $script:recorded = "These results are not those of job 'job_bad': the file records job 'job_12345' ({0}). No rows " +
+            'were read. Check the job id; to read a saved file as the job it records, leave out -JobId.'
+    }
+
+    It '<Case> is refused with ResultDecodeFailed naming both jobs, and no row' -ForEach @(
+        @{ Case = 'a CSV whose outputs column names job_99999'; Format = 'Csv'; Other = 'job_99999'
+            Bytes = { New-ZipBytes @(@{ Name = 'job_99999.csv'; Bytes = (Utf8 "inputs,job_99999,cumulative_logprobs`nq,a,-0.5`n") }) } }
+        @{ Case = 'a CSV of job_99999 with an id column'; Format = 'Csv'; Other = 'job_99999'
+            Bytes = { New-ZipBytes @(@{ Name = 'job_bad.csv'; Bytes = (Utf8 "inputs,job_99999,row_id`nq,a,r1`n") }) } }
+        @{ Case = 'a Parquet file whose outputs column names job_outputs_only'; Format = 'Parquet'; Other = 'job_outputs_only'
+            Bytes = { Fixture 'outputs_only.duckdb.zstd.jobcol.parquet' } }
+    ) {
+        $result = Invoke-BadBody $Format ([byte[]]@(& $Bytes))
+        $result.Rows.Count | Should -Be 0
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeExactly 'ResultDecodeFailed,Sutro.Commands.GetSutroJobResultCommand'
+        $result.Errors[0].Exception.Message | Should -BeExactly ($otherJob -f $Other)
+    }
+
+    It 'a <Format> file saved for job_12345 and served for job_bad is refused by its record of the job' -ForEach @(
+        @{ Format = 'Parquet'; Record = 'sutro.job_id' }, @{ Format = 'Json'; Record = 'job_id' }
+    ) {
+        $saved = Join-Path $TestDrive "saved-12345.$($Format.ToLower())"
+        Export-SutroJobResult job_12345 -Path $saved -Force @common
+        $result = Invoke-BadBody $Format ([IO.File]::ReadAllBytes($saved))
+        $result.Rows.Count | Should -Be 0
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeExactly 'ResultDecodeFailed,Sutro.Commands.GetSutroJobResultCommand'
+        $result.Errors[0].Exception.Message | Should -BeExactly ($recorded -f $Record)
+    }
+
+    It 'Import-SutroJobResult -JobId refuses a CSV of another job; without -JobId it reads it as that job''s' {
+        $file = Join-Path $TestDrive 'export.csv'
+        [IO.File]::WriteAllText($file, "inputs,job_99999,row_id`nq,a,r1`n")
+        Import-SutroJobResult $file -JobId job_bad -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'ResultDecodeFailed,Sutro.Commands.ImportSutroJobResultCommand'
+        $err[0].Exception.Message | Should -BeExactly ($otherJob -f 'job_99999')
+        $row = Import-SutroJobResult $file
+        $row.JobId | Should -BeExactly 'job_99999'
+        $row.Output | Should -BeExactly 'a'
+        $row.row_id | Should -BeExactly 'r1'
     }
 }

@@ -175,7 +175,7 @@ Describe 'Get-SutroJobResult' {
     Context 'HTTP errors' {
         It 'a wrong key is AuthenticationFailed, and the error does not show the key' {
             $bad = 'sk_wrong_key_do_not_print'
-            $rows = Get-SutroJobResult job_12345 -ApiUrl $server.Url -ApiKey $bad -ErrorVariable err -ErrorAction SilentlyContinue
+            $err = @(Get-TerminatingError { $rows = Get-SutroJobResult job_12345 -ApiUrl $server.Url -ApiKey $bad })
             $rows | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
             $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
@@ -203,7 +203,7 @@ Describe 'Get-SutroJobResult' {
                 'then set SUTRO_API_URL to your Sutro single-tenant deployment URL and use an API key from that ' +
                 "deployment's API Keys panel."
             Invoke-MockControl $server 'faults' -Body @{ path = 'jobs/job_12345/results'; times = 1; status = 410; body = (@{ detail = $detail } | ConvertTo-Json); content_type = 'application/json' } | Out-Null
-            Get-SutroJobResult job_12345 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJobResult job_12345 @common })
             $err[0].FullyQualifiedErrorId | Should -BeLike 'ApiNoLongerSupported,*'
             $err[0].Exception.Message | Should -Match ([regex]::Escape($detail))
         }

@@ -45,7 +45,7 @@ Describe 'Get-SutroQuota' {
     }
 
     It 'a wrong key is AuthenticationFailed' {
-        Get-SutroQuota -ApiUrl $server.Url -ApiKey 'sk_wrong' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err = @(Get-TerminatingError { Get-SutroQuota -ApiUrl $server.Url -ApiKey 'sk_wrong' })
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'AuthenticationFailed,Sutro.Commands.GetSutroQuotaCommand'
         $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
     }

@@ -90,17 +90,26 @@ Describe 'Import-SutroJobResult' {
             $rows | ForEach-Object { $_.JobId | Should -BeExactly 'job_12345' }
         }
 
-        It 'a bare CSV with two candidate text columns asks for -JobId, then imports with it' {
-            $file = Join-Path (New-TestFolder 'two-text') 'results.csv'
+        It 'a bare CSV with two text columns, one named like a job, reads that one as the outputs and its name as JobId' {
+            $file = Join-Path (New-TestFolder 'two-text-job') 'results.csv'
             [IO.File]::WriteAllText($file, "inputs,job_12345,comment`nq,answer,note`n")
+            $row = Import-SutroJobResult $file
+            $row.Output | Should -BeExactly 'answer'
+            $row.JobId | Should -BeExactly 'job_12345'
+            $row.comment | Should -BeExactly 'note'
+        }
+
+        It 'a bare CSV with two candidate text columns, none named like a job, asks for -JobId, then imports with it' {
+            $file = Join-Path (New-TestFolder 'two-text') 'results.csv'
+            [IO.File]::WriteAllText($file, "inputs,job12345,comment`nq,answer,note`n")
             Import-SutroJobResult $file -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeLike 'ResultDecodeFailed,*'
             $err[0].TargetObject | Should -Be $file
             $err[0].Exception.Message | Should -Match '-JobId'
-            $row = Import-SutroJobResult $file -JobId job_12345
+            $row = Import-SutroJobResult $file -JobId job12345
             $row.Output | Should -BeExactly 'answer'
             $row.comment | Should -BeExactly 'note'
-            $row.JobId | Should -BeExactly 'job_12345'
+            $row.JobId | Should -BeExactly 'job12345'
         }
 
         It 'a Parquet file whose only text column is named after a job reads it as the outputs of that job' {
@@ -184,7 +193,7 @@ Describe 'Import-SutroJobResult' {
             (Import-SutroJobResult (Join-Path $dir 'job_same_001.csv'))[0].JobId | Should -BeExactly 'job_same_001'
             (Import-SutroJobResult (Join-Path $dir 'other-name.zip'))[0].JobId | Should -BeExactly 'job_same_001'
             (Import-SutroJobResult (Join-Path $dir 'job_outputs_only.parquet'))[0].JobId | Should -BeExactly 'job_outputs_only'
-            (Import-SutroJobResult (Join-Path $dir 'job_same_001.json'))[0].JobId | Should -BeNullOrEmpty
+            (Import-SutroJobResult (Join-Path $dir 'job_same_001.json'))[0].JobId | Should -BeExactly 'job_same_001'
         }
     }
 
@@ -289,5 +298,77 @@ Describe 'Import-SutroJobResult' {
             $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
             $err[0].TargetObject | Should -Be $bad
         }
+    }
+}
+
+Describe 'Export-SutroJobResult then Import-SutroJobResult: the rows Get gives, JobId included' {
+    BeforeEach { Invoke-MockControl $server 'reset' | Out-Null }
+
+    It '<Job> as <Name>: every property of every row equals Get-SutroJobResult -Format <Format>' -ForEach @(
+        @{ Job = 'job_12345'; Format = 'Parquet'; Name = '' }
+        @{ Job = 'job_12345'; Format = 'Parquet'; Name = 'nightly results.parquet' }
+        @{ Job = 'job_12345'; Format = 'Json'; Name = '' }
+        @{ Job = 'job_12345'; Format = 'Json'; Name = 'nightly.json' }
+        @{ Job = 'job_12345'; Format = 'Csv'; Name = '' }
+        @{ Job = 'job_12345'; Format = 'Csv'; Name = 'nightly.csv' }
+        @{ Job = 'job_12345'; Format = 'Csv'; Name = 'nightly.zip' }
+        @{ Job = 'job_same_001'; Format = 'Parquet'; Name = 'same.parquet' }
+        @{ Job = 'job_same_001'; Format = 'Json'; Name = 'same.json' }
+        @{ Job = 'job_same_001'; Format = 'Csv'; Name = 'same.csv' }
+        @{ Job = 'job_same_001'; Format = 'Csv'; Name = '' }
+        @{ Job = 'job_same_001'; Format = 'Csv'; Name = 'same.zip' }
+    ) {
+        $folder = New-TestFolder "round-$Job-$Format-$($Name -replace '\W', '_')"
+        $path = if ($Name) { Join-Path $folder $Name } else { $folder }
+        $saved = Export-SutroJobResult $Job -Path $path -Format $Format -IncludeInput -IncludeCumulativeLogprob -PassThru @common
+        if (-not $Name) { $saved.Name | Should -BeExactly "$Job.$($Format.ToLower())" }
+        $got = @(Get-SutroJobResult $Job -Format $Format -IncludeInput -IncludeCumulativeLogprob @common)
+        $imported = @(Import-SutroJobResult -LiteralPath $saved.FullName)
+        $got.Count | Should -BeGreaterThan 0
+        $imported.Count | Should -Be $got.Count
+        @($imported.JobId | Sort-Object -Unique) | Should -Be @($Job)
+        ($imported | ConvertTo-RowText) | Should -Be ($got | ConvertTo-RowText)
+    }
+
+    It 'a saved JSON file is the server''s JSON with "job_id" first' {
+        $target = Join-Path (New-TestFolder 'stamp-json') 'r.json'
+        Export-SutroJobResult job_12345 -Path $target @common
+        $served = [IO.File]::ReadAllText((Get-FixturePath 'small.json'))
+        [IO.File]::ReadAllText($target) | Should -BeExactly ('{"job_id":"job_12345",' + $served.Substring(1))
+    }
+
+    It 'a saved Parquet file keeps the server''s data pages byte for byte and records sutro.job_id in its footer' {
+        $target = Join-Path (New-TestFolder 'stamp-parquet') 'r.parquet'
+        Export-SutroJobResult job_12345 -Path $target @common
+        $served = [IO.File]::ReadAllBytes((Get-FixturePath 'small.polars.zstd.parquet'))
+        $saved = [IO.File]::ReadAllBytes($target)
+        $dataLength = $served.Length - 8 - [BitConverter]::ToInt32($served, $served.Length - 8)
+        [Convert]::ToHexString($saved, 0, $dataLength) | Should -BeExactly ([Convert]::ToHexString($served, 0, $dataLength))
+        $footer = [Text.Encoding]::UTF8.GetString($saved, $dataLength, $saved.Length - $dataLength)
+        $footer | Should -Match ([regex]::Escape("sutro.job_id$([char]0x18)$([char]9)job_12345"))
+        $footer | Should -Match 'ARROW:schema'
+    }
+
+    It 'a file that records another job is refused when read as this one (-JobId), and read as its own without' {
+        $target = Join-Path (New-TestFolder 'other-job') 'r.parquet'
+        Export-SutroJobResult job_12345 -Path $target @common
+        Import-SutroJobResult -LiteralPath $target -JobId job_99999 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'ResultDecodeFailed,Sutro.Commands.ImportSutroJobResultCommand'
+        $err[0].Exception.Message | Should -BeExactly ("These results are not those of job 'job_99999': the file records job 'job_12345' " +
+            '(sutro.job_id). No rows were read. Check the job id; to read a saved file as the job it records, leave out -JobId.')
+    }
+
+    It 'a file named like no job, with nothing inside naming one, reads with an empty JobId' {
+        $target = Join-Path (New-TestFolder 'no-job') 'results.parquet'
+        Copy-Item -LiteralPath (Get-FixturePath 'small.polars.zstd.parquet') -Destination $target
+        $rows = @(Import-SutroJobResult -LiteralPath $target)
+        $rows.Count | Should -Be 5
+        @($rows | Where-Object { $null -ne $_.JobId }).Count | Should -Be 0
+    }
+
+    It 'a file named <job_id>.parquet (as Export names it) gives that JobId even without the footer record' {
+        $target = Join-Path (New-TestFolder 'named') 'job_12345.parquet'
+        Copy-Item -LiteralPath (Get-FixturePath 'small.polars.zstd.parquet') -Destination $target
+        @(Import-SutroJobResult -LiteralPath $target).JobId | Sort-Object -Unique | Should -BeExactly 'job_12345'
     }
 }

@@ -74,7 +74,7 @@ Describe 'Retries' {
     }
 
     It '401 is not retried' {
-        Get-SutroJobResult @small -ApiUrl $server.Url -ApiKey 'sk_not_the_key' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err = @(Get-TerminatingError { Get-SutroJobResult @small -ApiUrl $server.Url -ApiKey 'sk_not_the_key' })
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AuthenticationFailed,*'
         (Get-Requests '*jobs/job_12345/results').Count | Should -Be 1
     }
@@ -124,7 +124,7 @@ Describe 'Secrets' {
     }
 
     It 'refuses plain http to a host that is not loopback, before sending anything' {
-        Get-SutroJobResult job_12345 -ApiUrl 'http://sutro.example.com' -ApiKey 'sk_x' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err = @(Get-TerminatingError { Get-SutroJobResult job_12345 -ApiUrl 'http://sutro.example.com' -ApiKey 'sk_x' })
         $err[0].FullyQualifiedErrorId | Should -BeLike 'SettingsInvalid,*'
         $err[0].Exception.Message | Should -Match 'plain http'
     }

@@ -66,25 +66,25 @@ Describe 'Settings' {
         }
 
         It 'nothing: no URL, an error before any request that says where to set one' {
-            Get-SutroJob job_12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob job_12345 })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiUrlNotSet,Sutro.Commands.GetSutroJobCommand'
             $message = $err[0].Exception.Message
             foreach ($place in 'SUTRO_API_URL', 'Connect-Sutro', '-ApiUrl', $configPath, 'API Keys panel') {
                 $message | Should -BeLike "*$place*"
             }
             $message | Should -Not -BeLike '*sutro.sh*'
-            Test-SutroConnection -Detailed -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Test-SutroConnection -Detailed })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiUrlNotSet,Sutro.Commands.TestSutroConnectionCommand'
         }
 
         It 'a key alone (SUTRO_API_KEY, or the file''s api_key) goes nowhere' {
             $env:SUTRO_API_KEY = $server.Key
-            Get-SutroJob job_12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob job_12345 })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiUrlNotSet,Sutro.Commands.GetSutroJobCommand'
             $err[0].Exception.Message | Should -BeLike '*SUTRO_API_KEY is set but SUTRO_API_URL is not*'
             Remove-Item Env:SUTRO_API_KEY
             Set-SutroConfig @{ api_key = $server.Key }
-            Get-SutroJob job_12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob job_12345 })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiUrlNotSet,Sutro.Commands.GetSutroJobCommand'
             Get-MockRequest $server | Should -BeNullOrEmpty
         }
@@ -132,7 +132,7 @@ Describe 'Settings' {
 
         It '-ApiKey alone never goes to the URL saved in the settings file' {
             Set-SutroConfig @{ api_url = $urlA; api_key = 'sk_saved' }
-            Get-SutroJob job_12345 -ApiKey $server.Key -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob job_12345 -ApiKey $server.Key })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiUrlNotSet,Sutro.Commands.GetSutroJobCommand'
             $err[0].Exception.Message | Should -BeLike "*never to the URL saved in $configPath*"
             Get-MockRequest $server | Should -BeNullOrEmpty
@@ -148,7 +148,7 @@ Describe 'Settings' {
         It 'one environment variable takes both from the environment: the file''s key is not used' {
             Set-SutroConfig @{ api_url = $urlA; api_key = $server.Key }
             $env:SUTRO_API_URL = $urlA
-            Get-SutroJob job_12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob job_12345 })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiKeyNotFound,Sutro.Commands.GetSutroJobCommand'
             Get-MockRequest $server | Should -BeNullOrEmpty
         }
@@ -159,7 +159,7 @@ Describe 'Settings' {
             $env:SUTRO_API_URL = $urlA; $env:SUTRO_API_KEY = $server.Key
             (Get-SutroJob job_12345).JobId | Should -BeExactly 'job_12345'
             Remove-Item Env:SUTRO_API_URL, Env:SUTRO_API_KEY
-            Get-SutroJob job_12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob job_12345 })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'SettingsInvalid,Sutro.Commands.GetSutroJobCommand'
             $err[0].Exception.Message | Should -BeLike "*$configPath*not valid JSON*"
         }
@@ -193,7 +193,7 @@ Describe 'Settings' {
             @{ Name = 'a path below /v1'; Url = '{0}/v1/jobs'; Reason = '*must be a Sutro deployment origin or end at its /v1 API prefix*' }
         ) {
             $Url = $Url -f $urlA
-            Get-SutroJob job_12345 -ApiUrl $Url -ApiKey $server.Key -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob job_12345 -ApiUrl $Url -ApiKey $server.Key })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'SettingsInvalid,Sutro.Commands.GetSutroJobCommand'
             $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
             $err[0].Exception.Message | Should -BeLike $Reason
@@ -216,7 +216,7 @@ Describe 'Settings' {
                 'SUTRO_API_URL' { $env:SUTRO_API_URL = $Url; $env:SUTRO_API_KEY = $server.Key }
                 default { Set-SutroConfig @{ $Source = $Url; api_key = $server.Key } }
             }
-            Get-SutroJob job_12345 @call -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob job_12345 @call })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'RetiredApiHost,Sutro.Commands.GetSutroJobCommand'
             $expectedStart = if ($Source -in 'api_url', 'base_url') { "$configPath ($Source): " } else { "${Source}: " }
             $err[0].Exception.Message | Should -BeLike "$expectedStart*retired Sutro host*your Sutro deployment's URL*API Keys panel*"
@@ -226,7 +226,7 @@ Describe 'Settings' {
 
         It 'refuses a bad SUTRO_API_URL and names the variable' {
             $env:SUTRO_API_URL = 'http://deploy.example.com'; $env:SUTRO_API_KEY = $server.Key
-            Get-SutroJob -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'SettingsInvalid,Sutro.Commands.GetSutroJobCommand'
             $err[0].Exception.Message | Should -BeLike 'SUTRO_API_URL:*plain http*'
         }
@@ -260,7 +260,7 @@ Describe 'Settings' {
                 'SUTRO_API_KEY' { $env:SUTRO_API_URL = $urlA; $env:SUTRO_API_KEY = $bad }
                 'the settings file' { Set-SutroConfig @{ api_url = $urlA; api_key = $bad } }
             }
-            Get-SutroJob job_12345 @call -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob job_12345 @call })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'SettingsInvalid,Sutro.Commands.GetSutroJobCommand'
             $err[0].Exception.Message | Should -BeLike "The API key from $($Named -f $configPath) holds a control character*"
             ($err[0] | Out-String) | Should -Not -Match 'sk_live|Injected'
@@ -310,7 +310,7 @@ Describe 'Settings' {
                 'the settings file' { Set-SutroConfig @{ api_url = $server.Url; api_key = $server.Key } }
             }
             Invoke-MockControl $server 'reset' | Out-Null
-            Get-SutroJob job_12345 -ApiUrl $storage -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob job_12345 -ApiUrl $storage })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiKeyNotFound,Sutro.Commands.GetSutroJobCommand'
             $err[0].Exception.Message | Should -Not -Match $server.Key
             Get-MockRequest $server | Should -BeNullOrEmpty
@@ -319,7 +319,7 @@ Describe 'Settings' {
         It 'the settings file''s key does not follow SUTRO_API_URL to another host' {
             Set-SutroConfig @{ api_url = $server.Url; api_key = $server.Key }
             $env:SUTRO_API_URL = $storage
-            Get-SutroJob -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err = @(Get-TerminatingError { Get-SutroJob })
             $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiKeyNotFound,Sutro.Commands.GetSutroJobCommand'
             Get-MockRequest $server | Should -BeNullOrEmpty
         }

@@ -80,7 +80,7 @@ Describe 'Stop-SutroJob' {
     }
 
     It 'a wrong key is AuthenticationFailed and the key is not shown' {
-        Stop-SutroJob job_running_001 -ApiUrl $server.Url -ApiKey 'sk_wrong_do_not_print' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err = @(Get-TerminatingError { Stop-SutroJob job_running_001 -ApiUrl $server.Url -ApiKey 'sk_wrong_do_not_print' })
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'AuthenticationFailed,Sutro.Commands.StopSutroJobCommand'
         ($err | Out-String) | Should -Not -Match 'sk_wrong_do_not_print'
         (Get-SutroJob job_running_001 @common).Status | Should -BeExactly 'RUNNING'

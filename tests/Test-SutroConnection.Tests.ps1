@@ -63,13 +63,13 @@ Describe 'Test-SutroConnection' {
     }
 
     It 'is an error, not an answer, when the API cannot be reached' {
-        $answer = Test-SutroConnection -ApiUrl 'http://127.0.0.1:1' -ApiKey $server.Key -MaxRetryCount 0 -ErrorVariable err -ErrorAction SilentlyContinue
+        $err = @(Get-TerminatingError { $answer = Test-SutroConnection -ApiUrl 'http://127.0.0.1:1' -ApiKey $server.Key -MaxRetryCount 0 })
         $answer | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'ConnectionFailed,Sutro.Commands.TestSutroConnectionCommand'
     }
 
     It 'is an error for a URL the rules refuse' {
-        Test-SutroConnection -ApiUrl 'http://deploy.example.com' -ApiKey $server.Key -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err = @(Get-TerminatingError { Test-SutroConnection -ApiUrl 'http://deploy.example.com' -ApiKey $server.Key })
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'SettingsInvalid,Sutro.Commands.TestSutroConnectionCommand'
     }
 }

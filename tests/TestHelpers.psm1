@@ -211,6 +211,24 @@ function Get-MockRequest {
     $log | Where-Object path -like $Path
 }
 
-Export-ModuleMember -Function Start-SutroMockServer, Stop-SutroMockServer, Invoke-MockControl,
+function Get-TerminatingError {
+    <#
+    .SYNOPSIS
+        Runs a command that must end with a terminating error (a failure of the whole command) and returns that
+        error record; fails when the command does not throw, or writes any output first.
+    #>
+    param([Parameter(Mandatory)][scriptblock]$Command)
+    $emitted = [System.Collections.Generic.List[object]]::new()
+    try {
+        & $Command | ForEach-Object { $emitted.Add($_) }
+    }
+    catch {
+        if ($emitted.Count -gt 0) { throw "The command wrote $($emitted.Count) objects before its terminating error." }
+        return $_
+    }
+    throw "Expected a terminating error, but the command ended without one (it wrote $($emitted.Count) objects)."
+}
+
+Export-ModuleMember -Function Get-TerminatingError, Start-SutroMockServer, Stop-SutroMockServer, Invoke-MockControl,
     ConvertTo-CanonicalString, ConvertTo-CanonicalLogprob, ConvertTo-CanonicalRows, Get-FixturePath,
     Invoke-ChildPwsh, ConvertTo-PowerShellLiteral, Enter-SutroTestSettings, Exit-SutroTestSettings, Get-MockRequest

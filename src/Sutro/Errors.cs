@@ -21,6 +21,7 @@ public static class ErrorIds
     public const string JobNotFound = "JobNotFound";
     public const string NotFound = "NotFound";
     public const string ApiNotFound = "ApiNotFound";
+    public const string ResultsOnlyAsJson = "ResultsOnlyAsJson";
     public const string JobNotComplete = "JobNotComplete";
     public const string JobGone = "JobGone";
     public const string ApiNoLongerSupported = "ApiNoLongerSupported";

@@ -264,7 +264,7 @@ public class MalformedBodyTests : IDisposable
         // Two text columns, neither named after the job, 'outputs' or 'inference_result': no way to tell which.
         string path = Canonical.FixturePath("valid", "twotext.duckdb.parquet");
         Assert.Equal(
-            "The Parquet results have no outputs column: expected one named 'job_other' or 'outputs' or 'inference_result' (or a single text column), found 'alpha', 'beta'. Pass -JobId to name the job whose id the outputs column carries.",
+            "The Parquet results have no outputs column: expected one named 'job_other' or 'outputs' or 'inference_result', or a single text column besides 'inputs' and 'cumulative_logprobs'; found 'alpha', 'beta'. Pass -JobId to name the job whose id the outputs column carries.",
             Fail(path, ResultFormat.Parquet, jobId: "job_other"));
     }
 

@@ -146,11 +146,11 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
                 throw StagedFile.OutputFileExists(target);
             }
 
-            long bytes = Save(jobId, target, destination.Kind);
-            WriteVerbose($"Job {jobId}: saved {bytes} bytes to {target}.");
+            var (bytes, saved) = Save(jobId, target, destination);
+            WriteVerbose($"Job {jobId}: saved {bytes} bytes to {saved}.");
             if (PassThru)
             {
-                WriteObject(SavedFile(target));
+                WriteObject(SavedFile(saved));
             }
         }
         catch (ExportException ex)
@@ -169,22 +169,24 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
         }
     }
 
-    private long Save(string jobId, string target, ResultFileKind kind)
+    /// <summary>Saves one job's results; returns the bytes written and the file they went to.</summary>
+    private (long Bytes, string Saved) Save(string jobId, string target, ExportDestination destination)
     {
         var api = CreateApi();
+        var kind = destination.Kind;
         var request = new ResultsRequest(jobId, kind.Format(), IncludeInput, IncludeCumulativeLogprob)
         {
-            AllowPost = false,
             RetryInterval = TimeSpan.FromSeconds(5),
         };
+        var sent = new ExportTarget(jobId, target, destination, Force);
         var progress = new ByteProgress(ProgressIds.ExportSutroJobResult, $"Saving the results of job {jobId}", QueueProgress);
         try
         {
             return kind switch
             {
-                ResultFileKind.Parquet => SaveParquet(api, request, target, progress),
-                ResultFileKind.Csv => SaveCsv(api, request, target, progress),
-                _ => SaveAsSent(api, request, target, kind, progress),
+                ResultFileKind.Parquet => SaveParquet(api, request, sent, progress),
+                ResultFileKind.Csv => SaveCsv(api, request, sent, progress),
+                _ => SaveAsSent(api, request, sent, progress),
             };
         }
         finally
@@ -194,37 +196,53 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
     }
 
     /// <summary>The server's file for <paramref name="kind"/>, byte for byte, from the results endpoint.</summary>
-    private long SaveAsSent(SutroApi api, ResultsRequest request, string target, ResultFileKind kind, ByteProgress progress)
+    private (long, string) SaveAsSent(SutroApi api, ResultsRequest request, ExportTarget sent, ByteProgress progress)
     {
-        using var staged = new StagedFile(target);
-        long bytes = RunAsync(token => api.DownloadResultsAsync(request, new ResultsTarget(staged.Path), progress.Report, token)).Bytes;
-        DownloadedFileCheck.Require(staged.Path, kind);
+        using var staged = new StagedFile(sent.Target);
+        var file = RunAsync(token => api.DownloadResultsAsync(request, new ResultsTarget(staged.Path), progress.Report, token));
+        if (sent.CameAsJson(file))
+        {
+            return Placed(sent.PlaceJson(staged.Path, WriteVerbose, WriteWarning));
+        }
+
+        DownloadedFileCheck.Require(staged.Path, sent.Kind);
+        if (sent.Kind == ResultFileKind.Json)
+        {
+            JsonJobStamp.Stamp(staged.Path, request.JobId);
+        }
+
         staged.Commit(Force);
-        return bytes;
+        return (new FileInfo(sent.Target).Length, sent.Target);
     }
 
     /// <summary>The CSV inside the server's ZIP, byte for byte, checked against the ZIP's CRC-32.</summary>
-    private long SaveCsv(SutroApi api, ResultsRequest request, string target, ByteProgress progress)
+    private (long, string) SaveCsv(SutroApi api, ResultsRequest request, ExportTarget sent, ByteProgress progress)
     {
-        using var zip = new StagedFile(target + ".zip");
-        RunAsync(token => api.DownloadResultsAsync(request, new ResultsTarget(zip.Path), progress.Report, token));
+        using var zip = new StagedFile(sent.Target + ".zip");
+        var file = RunAsync(token => api.DownloadResultsAsync(request, new ResultsTarget(zip.Path), progress.Report, token));
+        if (sent.CameAsJson(file))
+        {
+            return Placed(sent.PlaceJson(zip.Path, WriteVerbose, WriteWarning));
+        }
+
         DownloadedFileCheck.Require(zip.Path, ResultFileKind.ZippedCsv);
-        using var csv = new StagedFile(target);
+        using var csv = new StagedFile(sent.Target);
         long bytes = RunAsync(token =>
         {
             using var file = csv.OpenWrite();
             return Task.FromResult(ZippedCsvExtractor.ExtractTo(zip.Path, file, token));
         });
         csv.Commit(Force);
-        return bytes;
+        return (bytes, sent.Target);
     }
 
     /// <summary>
     /// Parquet from the pre-signed link of <c>results-url</c>, kept beside the target as a partial download that
     /// the next run resumes; from the results endpoint when the deployment has no such endpoint.
     /// </summary>
-    private long SaveParquet(SutroApi api, ResultsRequest request, string target, ByteProgress progress)
+    private (long, string) SaveParquet(SutroApi api, ResultsRequest request, ExportTarget sent, ByteProgress progress)
     {
+        string target = sent.Target;
         var partial = new PartialDownload(target);
         using var claim = partial.Lock();
         var results = new ResultsTarget(partial.DataPath) { Partial = partial };
@@ -232,6 +250,18 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
         try
         {
             file = RunAsync(token => api.DownloadResultsAsync(request, results, progress.Report, token));
+            if (sent.CameAsJson(file))
+            {
+                try
+                {
+                    return Placed(sent.PlaceJson(partial.DataPath, WriteVerbose, WriteWarning));
+                }
+                finally
+                {
+                    partial.Discard();
+                }
+            }
+
             DownloadedFileCheck.Require(partial.DataPath, ResultFileKind.Parquet);
         }
         catch (Exception ex) when (!File.Exists(partial.StatePath) || ex is ResultDecodeException
@@ -241,10 +271,18 @@ public sealed class ExportSutroJobResultCommand : SutroApiCmdlet
             throw;
         }
 
-        StagedFile.MoveIntoPlace(partial.DataPath, target, Force);
+        // The download is complete: it is no longer resumable once its footer records the job.
         partial.ForgetState();
-        return file.Bytes;
+        if (!ParquetJobStamp.Stamp(partial.DataPath, request.JobId))
+        {
+            WriteVerbose($"Job {request.JobId}: the Parquet footer is encrypted, so the job id is not recorded in the file.");
+        }
+
+        StagedFile.MoveIntoPlace(partial.DataPath, target, Force);
+        return (new FileInfo(target).Length, target);
     }
+
+    private static (long, string) Placed(string path) => (new FileInfo(path).Length, path);
 
     /// <summary>The FileInfo as Get-Item gives it (with PSPath), so it pipes into Import-SutroJobResult.</summary>
     private object SavedFile(string target)

@@ -93,7 +93,7 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
             RetryInterval = TimeSpan.FromSeconds(Math.Min(PollIntervalSec, 5)),
         };
         using var download = new TemporaryFile();
-        using var validator = ResultBodyValidator.Start(Format, new[] { jobId }, StopToken);
+        using var validator = ResultBodyValidator.Start(Format, new KnownJobId(jobId), StopToken);
         var progress = new Http.ByteProgress(ProgressIds.GetSutroJobResultDownload, $"Downloading results of job {jobId}",
             QueueProgress);
         ResultsFile file;
@@ -113,7 +113,7 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
     /// <summary>Decodes the downloaded file, shapes each row and writes it to the pipeline.</summary>
     /// <param name="validator">The first pass run while the file downloaded, if any.</param>
     private void WriteRows(string jobId, string path, ResultFormat format, ResultBodyValidator? validator) =>
-        ResultRowWriter.Write(path, format, new[] { jobId }, jobId, Raw, ExpandOutput, $"Job {jobId}",
+        ResultRowWriter.Write(path, format, new KnownJobId(jobId), jobId, Raw, ExpandOutput, $"Job {jobId}",
             ProgressIds.GetSutroJobResultDecode, RowSinks.For(this), StopToken, validator);
 
     private void WaitForSuccess(string jobId)

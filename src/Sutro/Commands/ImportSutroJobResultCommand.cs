@@ -82,20 +82,22 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
 
     private void ImportFile(string file)
     {
+        var candidates = OutputColumnCandidates(file);
         ResultRowWriter.Write(
-            file, ResultExtensions.Of(file)?.Format, OutputColumnCandidates(file), JobId, Raw, ExpandOutput,
-            System.IO.Path.GetFileName(file), ProgressIds.ImportSutroJobResult, RowSinks.For(this), StopToken);
+            file, ResultExtensions.Of(file)?.Format, candidates, JobId, Raw, ExpandOutput,
+            System.IO.Path.GetFileName(file), ProgressIds.ImportSutroJobResult, RowSinks.For(this), StopToken,
+            namedJobId: JobId is null ? candidates.LastOrDefault(OutputColumn.LooksLikeJobId) : null);
     }
 
     /// <summary>
     /// The names the outputs column may carry besides <c>outputs</c>: -JobId when given, else the file's
     /// base name (a file saved as <c>&lt;job_id&gt;.csv</c> names its job); the CSV decoder adds the ZIP entry's.
     /// </summary>
-    private string[] OutputColumnCandidates(string file)
+    private IReadOnlyList<string> OutputColumnCandidates(string file)
     {
         if (JobId is not null)
         {
-            return new[] { JobId };
+            return new KnownJobId(JobId);
         }
 
         string name = System.IO.Path.GetFileName(file);

@@ -177,7 +177,7 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
             Counted = rows => CheckCount(jobId, rows),
             Write = row => WriteObject(Join(row, jobId, next++)),
         };
-        ResultRowWriter.Write(download.Path, file.Format, new[] { jobId }, jobId, Raw, ExpandOutput, $"Job {jobId}",
+        ResultRowWriter.Write(download.Path, file.Format, new KnownJobId(jobId), jobId, Raw, ExpandOutput, $"Job {jobId}",
             ProgressIds.InvokeSutroBatchDecode, sink, StopToken);
     }
 

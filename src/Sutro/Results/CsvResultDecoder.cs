@@ -140,7 +140,7 @@ public sealed class CsvResultDecoder : IResultDecoder
                 count++;
             }
 
-            var jobIds = entryName is null ? outputColumnNames : outputColumnNames.Append(Path.GetFileNameWithoutExtension(entryName)).ToArray();
+            var jobIds = entryName is null || outputColumnNames is KnownJobId ? outputColumnNames : outputColumnNames.Append(Path.GetFileNameWithoutExtension(entryName)).ToArray();
             int outputIndex = OutputColumn.Choose(names, i => columns[i].IsText, jobIds);
             if (outputIndex < 0)
             {

@@ -40,7 +40,10 @@ public sealed class JsonResultDecoder : IResultDecoder
     public long RowCount => _outputs.Count;
 
     /// <summary>The outputs column's name when it names a job (not <c>outputs</c> or <c>inference_result</c>).</summary>
-    public string? OutputColumnJobId => OutputColumn.JobIdOf(_outputs.Name);
+    public string? OutputColumnJobId => OutputColumn.JobIdOf(_outputs.Name) ?? RecordedJobId;
+
+    /// <summary>The job a saved file records in its top-level <c>job_id</c> member (see <see cref="JsonJobStamp"/>).</summary>
+    private string? RecordedJobId { get; init; }
 
     /// <summary>Validates the file and returns a decoder positioned before the first row.</summary>
     public static JsonResultDecoder Open(string path, CancellationToken cancellationToken) =>
@@ -173,6 +176,7 @@ public sealed class JsonResultDecoder : IResultDecoder
         private readonly List<ArrayInfo> _topArrays = new();
         private readonly List<ArrayInfo> _wrappedArrays = new();
         private string? _serverMessage;
+        private string? _recordedJobId;
         private JsonToken _token;
 
         public Scanner(CancellationToken cancellationToken) => _cancellationToken = cancellationToken;
@@ -216,6 +220,14 @@ public sealed class JsonResultDecoder : IResultDecoder
                     + "Pass -JobId when the outputs array is named after the job.");
             }
 
+            if (_recordedJobId is not null && outputColumnNames is KnownJobId known && _recordedJobId != known.JobId)
+            {
+                throw new ResultDecodeException(
+                    $"These results are not those of job '{known.JobId}': the file records job '{_recordedJobId}' " +
+                    $"({JsonJobStamp.Member}). No rows were read. Check the job id; to read a saved file as the job it " +
+                    "records, leave out -JobId.");
+            }
+
             var outputs = arrays[chosen];
             foreach (var array in arrays)
             {
@@ -229,7 +241,10 @@ public sealed class JsonResultDecoder : IResultDecoder
             var inputs = arrays.FirstOrDefault(a => a.Name == OutputColumn.Inputs && a != outputs);
             var logprobs = arrays.FirstOrDefault(a => a.Name == OutputColumn.Logprobs && a != outputs);
             var extras = arrays.Where(a => a != outputs && a != inputs && a != logprobs).ToArray();
-            return new JsonResultDecoder(path, transcoded, outputs, inputs, logprobs, extras);
+            return new JsonResultDecoder(path, transcoded, outputs, inputs, logprobs, extras)
+            {
+                RecordedJobId = string.IsNullOrEmpty(_recordedJobId) ? null : _recordedJobId,
+            };
         }
 
         private void ScanObject(JsonChunkReader reader, List<ArrayInfo> arrays, bool allowWrapper)
@@ -268,6 +283,9 @@ public sealed class JsonResultDecoder : IResultDecoder
                         break;
                     case JsonTokenType.StartObject:
                         SkipContainer(reader);
+                        break;
+                    case JsonTokenType.String when allowWrapper && name == JsonJobStamp.Member:
+                        _recordedJobId ??= _token.Text;
                         break;
                     case JsonTokenType.String when name is "detail" or "message" or "error":
                         _serverMessage ??= Truncate(_token.Text!);

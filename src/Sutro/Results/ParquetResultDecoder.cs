@@ -96,24 +96,15 @@ public sealed class ParquetResultDecoder : IResultDecoder
             var byName = columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
             Column? inputs = byName.GetValueOrDefault("inputs");
             Column? logprobs = byName.GetValueOrDefault("cumulative_logprobs");
-            var candidates = outputColumnNames.Append("outputs").Append("inference_result").Distinct().ToList();
-            Column? outputs = candidates.Select(c => byName.GetValueOrDefault(c)).FirstOrDefault(c => c is not null);
-            string? outputJobId = outputs is not null && outputs.Name is not ("outputs" or "inference_result") ? outputs.Name : null;
-            if (outputs is null)
+            var names = columns.Select(c => c.Name).ToArray();
+            int chosen = OutputColumn.Choose(names, i => columns[i].IsText, outputColumnNames);
+            if (chosen < 0)
             {
-                var text = columns.Where(c => c.IsText && c != inputs && c != logprobs).ToList();
-                if (text.Count == 1)
-                {
-                    outputs = text[0];
-                    outputJobId = outputs.Name;
-                }
+                throw OutputColumn.Missing("Parquet", names, outputColumnNames);
             }
 
-            if (outputs is null)
-            {
-                throw new ResultDecodeException(
-                    $"The Parquet results have no outputs column: expected one named {string.Join(" or ", candidates.Select(c => $"'{c}'"))} (or a single text column), found {string.Join(", ", columns.Select(c => $"'{c.Name}'"))}. Pass -JobId to name the job whose id the outputs column carries.");
-            }
+            Column outputs = columns[chosen];
+            string? outputJobId = OutputColumn.JobIdOf(outputs.Name) ?? RecordedJobId(meta, outputColumnNames);
 
             if (logprobs is not null && logprobs.Leaf is not { Kind: LeafKind.Double })
             {
@@ -141,6 +132,23 @@ public sealed class ParquetResultDecoder : IResultDecoder
     /// The top-level columns, each with its schema tree; every chunk of every leaf in every row group is checked to
     /// be one the page reader reads, so a file it cannot read fails before any row.
     /// </summary>
+    /// <summary>
+    /// The job a saved file records in its key-value metadata (<c>sutro.job_id</c>, written by Export-SutroJobResult);
+    /// a file that records another job than the one asked for is refused.
+    /// </summary>
+    private static string? RecordedJobId(FileMetaData meta, IReadOnlyList<string> outputColumnNames)
+    {
+        string? recorded = meta.KeyValueMetadata?.FirstOrDefault(k => k.Key == "sutro.job_id")?.Value;
+        if (recorded is not null && outputColumnNames is KnownJobId known && recorded != known.JobId)
+        {
+            throw new ResultDecodeException(
+                $"These results are not those of job '{known.JobId}': the file records job '{recorded}' (sutro.job_id). " +
+                "No rows were read. Check the job id; to read a saved file as the job it records, leave out -JobId.");
+        }
+
+        return string.IsNullOrEmpty(recorded) ? null : recorded;
+    }
+
     private static List<Column> DescribeColumns(FileMetaData meta)
     {
         var elements = meta.Schema;

@@ -30,9 +30,11 @@ internal static class ResultRowWriter
     /// <param name="subject">How warnings and progress name the source (a job, a file).</param>
     /// <param name="progressId">The calling cmdlet's own progress id for decoding.</param>
     /// <param name="validated">The first pass run while the file downloaded, if any (see <see cref="ResultBodyValidator"/>).</param>
+    /// <param name="namedJobId">The job a file's name gives, used when neither <paramref name="jobId"/> nor the content names one.</param>
     public static long Write(
         string path, ResultFormat? format, IReadOnlyList<string> outputColumnNames, string? jobId, bool raw, bool expandOutput,
-        string subject, int progressId, RowSink sink, CancellationToken cancellationToken, ResultBodyValidator? validated = null)
+        string subject, int progressId, RowSink sink, CancellationToken cancellationToken, ResultBodyValidator? validated = null,
+        string? namedJobId = null)
     {
         using var decoder = ResultDecoders.Open(path, format, outputColumnNames, cancellationToken, validated);
         if (validated is { Used: true })
@@ -40,7 +42,7 @@ internal static class ResultRowWriter
             sink.Verbose($"{subject}: the body was validated while it downloaded.");
         }
 
-        jobId ??= ResultDecoders.OutputColumnJobId(decoder);
+        jobId ??= ResultDecoders.OutputColumnJobId(decoder) ?? namedJobId;
         sink.Verbose($"{subject}: {decoder.RowCount} rows{(jobId is null || subject.Contains(jobId, StringComparison.Ordinal) ? string.Empty : $" of job {jobId}")}.");
         sink.Counted?.Invoke(decoder.RowCount);
         var shaper = new RowShaper(jobId, decoder.Schema, raw, expandOutput, sink.Warn, subject);
