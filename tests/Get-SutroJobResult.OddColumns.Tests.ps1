@@ -105,6 +105,41 @@ Describe 'Values of every kind' {
     }
 }
 
+Describe 'Exact numbers' {
+    It 'JSON and CSV numbers keep their value one by one; 1e400 stays its text, with one warning' -ForEach @(
+        @{ Format = 'Json'; Body = '{"outputs": ["a", "b", "c", "d"], "n": [12345678901234567890, 9007199254740993, 2.5, 1e400]}' }
+        @{ Format = 'Csv'; Body = "job_num,n`na,12345678901234567890`nb,9007199254740993`nc,2.5`nd,1e400`n" }
+    ) {
+        $bytes = if ($Format -eq 'Json') { Utf8 $Body } else { New-ZipBytes 'job_num.csv' $Body }
+        Set-Body 'job_num' $Format.ToLower() $bytes
+        $rows = @(Get-SutroJobResult job_num -Format $Format @common -WarningVariable warned -WarningAction SilentlyContinue)
+        $rows.Count | Should -Be 4
+        $rows[0].n | Should -BeOfType [bigint]
+        $rows[0].n.ToString() | Should -BeExactly '12345678901234567890'
+        $rows[1].n | Should -BeOfType [long]
+        $rows[1].n | Should -Be 9007199254740993
+        $rows[2].n | Should -BeOfType [double]
+        $rows[2].n | Should -Be 2.5
+        $rows[3].n | Should -BeOfType [string]
+        $rows[3].n | Should -BeExactly '1e400'
+        @($warned).Count | Should -Be 1
+        $warned[0].Message | Should -BeExactly ("Job job_num: 1 number is beyond the range of [double] (the first: 1e400 in 'n'); " +
+            'no .NET number holds it, so it is kept as text, exactly as written.')
+    }
+
+    It '-ExpandOutput keeps exact numbers inside a structured output, and warns for 1e400' {
+        Set-Body 'job_num' 'json' (Utf8 '{"outputs": ["{\"serial\": 12345678901234567890, \"x\": 9007199254740993, \"far\": 1e400}"]}')
+        $row = Get-SutroJobResult job_num -Format Json -ExpandOutput @common -WarningVariable warned -WarningAction SilentlyContinue
+        $row.serial | Should -BeOfType [bigint]
+        $row.serial.ToString() | Should -BeExactly '12345678901234567890'
+        $row.x | Should -BeOfType [long]
+        $row.x | Should -Be 9007199254740993
+        $row.far | Should -BeExactly '1e400'
+        $warned[0].Message | Should -BeExactly ("Job job_num (-ExpandOutput): 1 number is beyond the range of [double] (the first: " +
+            "1e400 in 'far'); no .NET number holds it, so it is kept as text, exactly as written.")
+    }
+}
+
 Describe 'Round trip' {
     It 'Export -Format Csv to c.csv, then Import c.csv without -JobId gives the rows Get gives' {
         $file = Join-Path $TestDrive 'c.csv'

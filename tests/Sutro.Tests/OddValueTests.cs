@@ -147,12 +147,34 @@ public class OddValueTests : IDisposable
         Assert.Equal(BigInteger.Parse("12345678901234567890"), Get(rows[0], "big"));
         Assert.Equal(1L, Get(rows[1], "big"));
         Assert.Equal("1e400", Get(rows[0], "huge"));
-        Assert.Equal(2.0, Get(rows[1], "huge"));
-        Assert.Equal(1.0, Get(rows[0], "mixed"));
-        Assert.IsType<double>(Get(rows[0], "mixed"));
+        Assert.Equal(2L, Get(rows[1], "huge"));
+        // Per value: a whole number stays [long] beside a fraction in the same column.
+        Assert.Equal(1L, Get(rows[0], "mixed"));
         Assert.Equal(2.5, Get(rows[1], "mixed"));
         Assert.Equal(BigInteger.Parse("-98765432109876543210"), Get(rows[0], "neg"));
         Assert.Null(Get(rows[1], "neg"));
+    }
+
+    [Theory]
+    [InlineData("json")]
+    [InlineData("csv")]
+    public void NumbersKeepTheirExactValueOneByOne(string format)
+    {
+        string path = format == "json"
+            ? Write("x.json", "{\"outputs\": [\"a\", \"b\", \"c\", \"d\", \"e\"], "
+                + "\"n\": [12345678901234567890, 9007199254740993, 0.1, 1e400, -9223372036854775809]}")
+            : Write("x.csv", "outputs,n\na,12345678901234567890\nb,9007199254740993\nc,0.1\nd,1e400\ne,-9223372036854775809\n");
+        using var decoder = ResultDecoders.Open(path, null, new[] { "x" }, CancellationToken.None);
+        var values = decoder.ReadBatches(CancellationToken.None).SelectMany(b => b.Extras[0].Take(b.Count)).ToList();
+        Assert.Equal(BigInteger.Parse("12345678901234567890"), Assert.IsType<BigInteger>(values[0]));
+        Assert.Equal(9007199254740993L, Assert.IsType<long>(values[1]));
+        Assert.Equal(0.1, Assert.IsType<double>(values[2]));
+        Assert.Equal("1e400", Assert.IsType<string>(values[3]));
+        Assert.Equal(BigInteger.Parse("-9223372036854775809"), Assert.IsType<BigInteger>(values[4]));
+        var notes = Assert.IsAssignableFrom<IReportsNumbers>(decoder).Numbers;
+        Assert.Equal(1, notes.TextNumbers);
+        Assert.Equal("x.csv: 1 number is beyond the range of [double] (the first: 1e400 in 'n'); no .NET number holds it, "
+            + "so it is kept as text, exactly as written.", notes.Warning("x.csv"));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace Sutro.Results;
 /// is Sep's; columns are found by name, never by position. A first pass validates every row (field
 /// count, quoting, UTF-8, logprobs, the ZIP's CRC) so a bad body fails before any row is produced.
 /// </summary>
-public sealed class CsvResultDecoder : IResultDecoder
+public sealed class CsvResultDecoder : IResultDecoder, IReportsNumbers
 {
     private const int BatchSize = ResultBatch.DefaultRows;
 
@@ -46,6 +46,9 @@ public sealed class CsvResultDecoder : IResultDecoder
     public ResultSchema Schema { get; }
 
     public long RowCount { get; }
+
+    /// <summary>Numbers kept as text because no .NET number holds them.</summary>
+    public NumberNotes Numbers { get; } = new();
 
     /// <summary>The outputs column's name when it names a job (not <c>outputs</c> or <c>inference_result</c>).</summary>
     public string? OutputColumnJobId => OutputColumn.JobIdOf(_outputColumn);
@@ -233,7 +236,7 @@ public sealed class CsvResultDecoder : IResultDecoder
 
             for (int e = 0; e < extraIndexes.Length; e++)
             {
-                batch.Extras[e][i] = _extras[e].Convert(row[extraIndexes[e]].Span);
+                batch.Extras[e][i] = _extras[e].Convert(row[extraIndexes[e]].Span, Numbers);
             }
 
             batch.Count++;
@@ -347,10 +350,11 @@ public sealed class CsvResultDecoder : IResultDecoder
         raw.Length >= 2 && raw[0] == '"' && raw[^1] == '"' ? raw[1..^1].ToString().Replace("\"\"", "\"").AsSpan() : raw;
 
     /// <summary>
-    /// A column and the type its values take. CSV carries no types, so the number rule is applied to the text: a
-    /// column whose every value is a whole number (no leading zero, so an id such as 007 stays text) gives [long]
-    /// ([bigint] beyond long); one whose every value is a number in JSON's syntax gives [double]; one whose every
-    /// value is true or false (any case) gives [bool]; any other column is text. An empty field is null.
+    /// A column and the type its values take. CSV carries no types, so the number rule is applied to the text of a
+    /// column whose every value is a number in JSON's syntax (no leading zero, so an id such as 007 stays text),
+    /// value by value: a whole number is [long] ([bigint] beyond long), any other [double], and one beyond [double]'s
+    /// range (1e400) is kept as its text (and counted, for a warning). A column whose every value is true or false
+    /// (any case) gives [bool]; any other column is text. An empty field is null.
     /// </summary>
     private sealed class ExtraColumn
     {
@@ -402,23 +406,22 @@ public sealed class CsvResultDecoder : IResultDecoder
             _allBoolean &= value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase);
         }
 
-        public object? Convert(ReadOnlySpan<char> value)
+        public object? Convert(ReadOnlySpan<char> value, NumberNotes numbers)
         {
             if (value.IsEmpty)
             {
                 return null;
             }
 
-            if (_allInteger)
-            {
-                return long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l)
-                    ? (object)l
-                    : System.Numerics.BigInteger.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-            }
-
             if (_allNumber)
             {
-                return double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
+                object number = Sutro.Rows.JsonToPowerShell.Number(value.ToString());
+                if (number is string text)
+                {
+                    numbers.KeptAsText(text, Name);
+                }
+
+                return number;
             }
 
             if (_allBoolean)
@@ -430,7 +433,8 @@ public sealed class CsvResultDecoder : IResultDecoder
         }
 
         /// <summary>
-        /// 1 for a whole number, 2 for another number a [double] holds (JSON's number syntax, finite), 0 otherwise.
+        /// 1 for a whole number, 2 for another number a [double] holds (JSON's number syntax, finite), 3 for a number
+        /// beyond [double]'s range, 0 for anything that is not a number.
         /// </summary>
         internal static int NumberSyntax(ReadOnlySpan<char> text)
         {
@@ -482,7 +486,8 @@ public sealed class CsvResultDecoder : IResultDecoder
                 return 1;
             }
 
-            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) ? 2 : 0;
+            // A number beyond [double]'s range (3) is still a number: it is kept as its text, with a warning.
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) ? 2 : 3;
         }
 
         private static int Digits(ReadOnlySpan<char> text, ref int at)

@@ -52,6 +52,9 @@ internal sealed class JsonChunkReader : IDisposable
     /// </summary>
     internal const int MaxTokenBytes = 7 * ResultLimits.MaxValueChars;
 
+    /// <summary>Told each materialized number no .NET number holds (it is kept as its text).</summary>
+    public Action<string>? TextNumber { get; set; }
+
     private readonly Stream _stream;
     private byte[] _buffer;
     private byte[] _unescaped = Array.Empty<byte>();
@@ -117,6 +120,11 @@ internal sealed class JsonChunkReader : IDisposable
                         token.Value = token.IsInteger || text != JsonTokenText.Materialize || (token.NumberFitsDouble && !token.IsWholeSyntax)
                             ? null
                             : Sutro.Rows.JsonToPowerShell.Number(System.Text.Encoding.ASCII.GetString(reader.ValueSpan));
+                        if (token.Value is string kept)
+                        {
+                            TextNumber?.Invoke(kept);
+                        }
+
                         break;
                 }
 

@@ -13,7 +13,7 @@ namespace Sutro.Results;
 /// A first pass validates the document and records where each array starts; rows are then read
 /// with one cursor per array, in step, so no array is ever held whole in memory.
 /// </summary>
-public sealed class JsonResultDecoder : IResultDecoder
+public sealed class JsonResultDecoder : IResultDecoder, IReportsNumbers
 {
     private const int BatchSize = ResultBatch.DefaultRows;
 
@@ -38,6 +38,9 @@ public sealed class JsonResultDecoder : IResultDecoder
     public ResultSchema Schema { get; }
 
     public long RowCount => _outputs.Count;
+
+    /// <summary>Numbers kept as text because no .NET number holds them.</summary>
+    public NumberNotes Numbers { get; } = new();
 
     /// <summary>The outputs column's name when it names a job (not <c>outputs</c> or <c>inference_result</c>).</summary>
     public string? OutputColumnJobId => OutputColumn.JobIdOf(_outputs.Name) ?? RecordedJobId;
@@ -97,10 +100,10 @@ public sealed class JsonResultDecoder : IResultDecoder
 
     public IEnumerable<ResultBatch> ReadBatches(CancellationToken cancellationToken)
     {
-        using var outputs = new Cursor(_path, _outputs, numbersAsDoubles: true);
-        using var inputs = _inputs is null ? null : new Cursor(_path, _inputs, numbersAsDoubles: true);
-        using var logprobs = _logprobs is null ? null : new Cursor(_path, _logprobs);
-        var extras = _extras.Select(e => new Cursor(_path, e)).ToArray();
+        using var outputs = new Cursor(_path, _outputs, Numbers, numbersAsDoubles: true);
+        using var inputs = _inputs is null ? null : new Cursor(_path, _inputs, Numbers, numbersAsDoubles: true);
+        using var logprobs = _logprobs is null ? null : new Cursor(_path, _logprobs, Numbers);
+        var extras = _extras.Select(e => new Cursor(_path, e, Numbers)).ToArray();
         try
         {
             long remaining = _outputs.Count;
@@ -166,8 +169,7 @@ public sealed class JsonResultDecoder : IResultDecoder
     private static ColumnKind KindOf(string name) => name == OutputColumn.Logprobs ? ColumnKind.Number : ColumnKind.Any;
 
     /// <param name="IsText">Every value is a string or null.</param>
-    /// <param name="HasFraction">Some number is not whole: the column's numbers are all [double], as in CSV.</param>
-    private sealed record ArrayInfo(string Name, long Offset, long Count, bool IsText, bool HasFraction);
+    private sealed record ArrayInfo(string Name, long Offset, long Count, bool IsText);
 
     /// <summary>First pass: validates everything and finds the arrays.</summary>
     private sealed class Scanner
@@ -299,7 +301,6 @@ public sealed class JsonResultDecoder : IResultDecoder
             ColumnKind kind = KindOf(name);
             long count = 0;
             bool isText = true;
-            bool hasFraction = false;
             while (true)
             {
                 if ((count & 0xFFF) == 0)
@@ -311,7 +312,7 @@ public sealed class JsonResultDecoder : IResultDecoder
                 switch (_token.Type)
                 {
                     case JsonTokenType.EndArray:
-                        return new ArrayInfo(name, offset, count, isText, hasFraction);
+                        return new ArrayInfo(name, offset, count, isText);
                     case JsonTokenType.Null:
                         break;
                     case JsonTokenType.String when kind is ColumnKind.Any:
@@ -325,7 +326,6 @@ public sealed class JsonResultDecoder : IResultDecoder
                         break;
                     case JsonTokenType.Number:
                         isText = false;
-                        hasFraction |= !_token.IsInteger && !_token.IsWholeSyntax;
                         break;
                     case JsonTokenType.True or JsonTokenType.False when kind is ColumnKind.Any:
                         isText = false;
@@ -387,16 +387,15 @@ public sealed class JsonResultDecoder : IResultDecoder
     {
         private readonly JsonChunkReader _reader;
         private readonly bool _numbersAsDoubles;
-        private readonly bool _hasFraction;
         private JsonToken _token;
 
         /// <param name="numbersAsDoubles">An array of numbers is a [double[]] (an embedding in the outputs).</param>
-        public Cursor(string path, ArrayInfo array, bool numbersAsDoubles = false)
+        /// <param name="notes">Told of each number no .NET number holds (kept as its text).</param>
+        public Cursor(string path, ArrayInfo array, NumberNotes notes, bool numbersAsDoubles = false)
         {
-            _reader = new JsonChunkReader(OpenFile(path), array.Offset);
+            _reader = new JsonChunkReader(OpenFile(path), array.Offset) { TextNumber = number => notes.KeptAsText(number, array.Name) };
             _reader.Read(ref _token, JsonTokenText.ValidateOnly); // the '['
             _numbersAsDoubles = numbersAsDoubles;
-            _hasFraction = array.HasFraction;
         }
 
         public double? NextDouble()
@@ -412,9 +411,6 @@ public sealed class JsonResultDecoder : IResultDecoder
             {
                 case JsonTokenType.String:
                     return _token.Text;
-                case JsonTokenType.Number when _hasFraction:
-                    // The column's numbers are not all whole: every one is a [double], as CSV gives them.
-                    return _token.NumberFitsDouble ? _token.Number : _token.Value;
                 case JsonTokenType.StartObject or JsonTokenType.StartArray:
                     return ReadContainer();
                 default:

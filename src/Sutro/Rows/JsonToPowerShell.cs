@@ -20,7 +20,8 @@ internal static class JsonToPowerShell
     /// <summary>How deep JSON may nest, in results bodies and in the outputs -ExpandOutput reads.</summary>
     public const int MaxDepth = 1000;
 
-    public static object? Convert(JsonElement element)
+    /// <param name="numbers">Told of each number no .NET number holds (kept as its text), with <paramref name="field"/>.</param>
+    public static object? Convert(JsonElement element, NumberNotes? numbers = null, string field = "")
     {
         switch (element.ValueKind)
         {
@@ -31,7 +32,7 @@ internal static class JsonToPowerShell
                 foreach (var property in element.EnumerateObject())
                 {
                     string key = Text(property);
-                    object? value = Convert(property.Value);
+                    object? value = Convert(property.Value, numbers, field);
                     if (assigned.TryGetValue(key, out string? repeated))
                     {
                         // A repeated key keeps its last value, as ConvertFrom-Json does.
@@ -50,7 +51,7 @@ internal static class JsonToPowerShell
                 int i = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    items[i++] = Convert(item);
+                    items[i++] = Convert(item, numbers, field);
                 }
 
                 return items;
@@ -67,7 +68,18 @@ internal static class JsonToPowerShell
                 }
 
             case JsonValueKind.Number:
-                return element.TryGetInt64(out long whole) ? whole : Number(element.GetRawText());
+                if (element.TryGetInt64(out long whole))
+                {
+                    return whole;
+                }
+
+                object number = Number(element.GetRawText());
+                if (number is string text)
+                {
+                    numbers?.KeptAsText(text, field);
+                }
+
+                return number;
             case JsonValueKind.True:
                 return true;
             case JsonValueKind.False:

@@ -66,6 +66,11 @@ internal static class ResultRowWriter
         }
 
         shaper.Finish();
+        if (decoder is IReportsNumbers reports && reports.Numbers.Warning(subject) is { } numbers)
+        {
+            sink.Warn(numbers);
+        }
+
         return index;
     }
 }

@@ -29,6 +29,7 @@ internal sealed class RowShaper
     private readonly string[] _taken;
     private readonly IReadOnlyList<string> _extraNames;
     private long _notExpandable;
+    private readonly NumberNotes _expandedNumbers = new();
 
     /// <param name="subject">What warnings name as the rows' source (default: "Job &lt;id&gt;"), e.g. a file name.</param>
     public RowShaper(string? jobId, ResultSchema schema, bool raw, bool expand, Action<string> warn, string? subject = null)
@@ -153,6 +154,11 @@ internal sealed class RowShaper
     /// <summary>Reports, once per job, how many outputs could not be expanded beyond those already named.</summary>
     public void Finish()
     {
+        if (_expandedNumbers.Warning($"{_subject} (-ExpandOutput)") is { } numbers)
+        {
+            _warn(numbers);
+        }
+
         if (_notExpandable > MaxWarnings)
         {
             _warn($"{_subject}: {_notExpandable - MaxWarnings} more outputs were not JSON objects and were kept as text.");
@@ -190,7 +196,7 @@ internal sealed class RowShaper
         var assigned = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var field in fields.EnumerateObject())
         {
-            object? value = JsonToPowerShell.Convert(field.Value);
+            object? value = JsonToPowerShell.Convert(field.Value, _expandedNumbers, field.Name);
             if (assigned.TryGetValue(field.Name, out string? repeated))
             {
                 // A repeated key keeps its last value, as ConvertFrom-Json does.
