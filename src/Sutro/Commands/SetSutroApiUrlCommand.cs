@@ -52,8 +52,8 @@ public sealed class SetSutroApiUrlCommand : SutroCmdlet
         }
 
         string action = removesKey
-            ? $"Save the API URL {url} and remove the API key saved for {Describe(previous)}"
-            : $"Save the API URL {url}";
+            ? $"Save the API URL {Shown(url)} and remove the API key saved for {Describe(previous)}"
+            : $"Save the API URL {Shown(url)}";
         if (!ShouldProcess(path, action))
         {
             return;
@@ -70,11 +70,11 @@ public sealed class SetSutroApiUrlCommand : SutroCmdlet
             return;
         }
 
-        WriteVerbose($"Saved the API URL {url} to {path}.");
+        WriteVerbose($"Saved the API URL {Shown(url)} to {path}.");
         if (removed)
         {
             WriteWarning($"The API key saved in {path} was removed: it was saved for {Describe(previous)}, and a key " +
-                $"belongs to one deployment. Save a key for {url} with Connect-Sutro -ApiUrl {url} -ApiKey <key> -Save.");
+                $"belongs to one deployment. Save a key for {Shown(url)} with Connect-Sutro -ApiUrl {Shown(url)} -ApiKey <key> -Save.");
         }
 
         NotePrecedence(url);
@@ -91,19 +91,48 @@ public sealed class SetSutroApiUrlCommand : SutroCmdlet
     private static bool KeyFor(string path, Uri url) =>
         SutroConfigFile.Read(path) is { Key: { Length: > 0 } } && !SutroConfigFile.RemovesKey(path, url);
 
-    /// <summary>Says when a setting higher up than the file keeps this session from using the saved URL.</summary>
+    /// <summary>Says when a setting that comes before the file keeps this session from using the saved URL.</summary>
     private void NotePrecedence(Uri url)
     {
-        if (SettingsResolver.SessionConnection is { } connection && !Settings.ApiUrl.SameEndpoint(connection.BaseUri, url))
+        if (SettingsResolver.SessionConnection is { } connection)
         {
-            WriteWarning($"This session stays connected to {connection.BaseUri} (Connect-Sutro), which comes before the " +
-                "settings file. Run Disconnect-Sutro to use the saved URL.");
+            if (!Settings.ApiUrl.SameEndpoint(connection.BaseUri, url))
+            {
+                WriteWarning($"This session stays connected to {Shown(connection.BaseUri)} (Connect-Sutro), which comes " +
+                    "before the settings file. Run Disconnect-Sutro to use the saved URL.");
+            }
+
+            return;
         }
-        else if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("SUTRO_API_URL"))
-            || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("SUTRO_API_KEY")))
+
+        string? envUrl = Environment.GetEnvironmentVariable("SUTRO_API_URL");
+        string? envKey = Environment.GetEnvironmentVariable("SUTRO_API_KEY");
+        if (string.IsNullOrWhiteSpace(envUrl) && string.IsNullOrWhiteSpace(envKey))
         {
-            WriteVerbose("SUTRO_API_URL or SUTRO_API_KEY is set in this session's environment, and the environment " +
-                "comes before the settings file: clear both to use the saved URL.");
+            return;
+        }
+
+        if (!string.IsNullOrWhiteSpace(envUrl) && SameAs(envUrl, url))
+        {
+            return;
+        }
+
+        WriteWarning("SUTRO_API_URL or SUTRO_API_KEY is set in this session's environment, and the environment comes " +
+            "before the settings file (when either is set, both are taken from it). Clear both to use the saved URL.");
+    }
+
+    private static bool SameAs(string text, Uri url)
+    {
+        try
+        {
+            return Settings.ApiUrl.SameEndpoint(Settings.ApiUrl.Normalize(text), url);
+        }
+        catch (SettingsException)
+        {
+            return false;
         }
     }
+
+    /// <summary>A URL as the settings file spells it: without the last '/'.</summary>
+    private static string Shown(Uri url) => url.AbsoluteUri.TrimEnd('/');
 }
