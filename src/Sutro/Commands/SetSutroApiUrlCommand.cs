@@ -70,6 +70,7 @@ public sealed class SetSutroApiUrlCommand : SutroCmdlet
             return;
         }
 
+        JobIdCompleter.Clear();
         WriteVerbose($"Saved the API URL {Shown(url)} to {path}.");
         if (removed)
         {
