@@ -75,17 +75,20 @@ Describe 'Set-SutroApiUrl' {
     It 'follows the older base_url, and points it at the new deployment too' {
         Set-Config "{`"base_url`": `"https://old.example.com`", `"api_key`": `"$secret`"}"
         Set-SutroApiUrl https://new.example.com -WarningAction SilentlyContinue -WarningVariable warned
-        $warned[0].Message | Should -BeLike '*it was saved for https://old.example.com, and a key belongs to one deployment.*'
+        $warned[0].Message | Should -BeLike '*it was saved for https://old.example.com/v1, and a key belongs to one deployment.*'
         Get-Config | Should -BeExactly (Get-Expected '{', '  "base_url": "https://new.example.com/v1",', '  "api_url": "https://new.example.com/v1"', '}')
     }
 
-    It 'removes a key saved without a URL, or with a URL the rules refuse' -ForEach @(
+    It 'removes a key saved without a URL, or with a URL the rules refuse, never echoing that text (<Was>)' -ForEach @(
         @{ Saved = '{"api_key": "sk_saved_key_never_printed_42"}'; Was = 'no URL' }
-        @{ Saved = '{"api_url": "https://api.sutro.sh", "api_key": "sk_saved_key_never_printed_42"}'; Was = 'https://api.sutro.sh' }
+        @{ Saved = '{"api_url": "https://api.sutro.sh/v1/", "api_key": "sk_saved_key_never_printed_42"}'; Was = 'https://api.sutro.sh' }
+        @{ Saved = '{"api_url": "sk_saved_key_never_printed_42", "api_key": "sk_saved_key_never_printed_42"}'; Was = 'a URL the module does not accept' }
+        @{ Saved = '{"api_url": "https://me:sk_saved_key_never_printed_42@old.example.com", "api_key": "sk_other"}'; Was = 'a URL the module does not accept' }
     ) {
         Set-Config $Saved
         Set-SutroApiUrl https://new.example.com -WarningAction SilentlyContinue -WarningVariable warned
         $warned[0].Message | Should -BeLike "*it was saved for $Was, and a key belongs to one deployment.*"
+        $warned[0].Message | Should -Not -Match 'sk_saved_key_never_printed_42'
         Get-Config | Should -BeExactly (Get-Expected '{', '  "api_url": "https://new.example.com/v1"', '}')
     }
 

@@ -85,8 +85,31 @@ public sealed class SetSutroApiUrlCommand : SutroCmdlet
         }
     }
 
-    /// <summary>The previous URL as a user would recognise it, or what stood in its place.</summary>
-    private static string Describe(string? previous) => previous is null ? "no URL" : previous;
+    /// <summary>
+    /// The previous URL, normalised, or what stood in its place. Text the URL rules refuse is not echoed (it may be
+    /// a key saved in the URL's place, or hold a password); a retired host is named by its origin.
+    /// </summary>
+    private static string Describe(string? previous)
+    {
+        if (previous is null)
+        {
+            return "no URL";
+        }
+
+        try
+        {
+            return Shown(Settings.ApiUrl.Normalize(previous));
+        }
+        catch (SettingsException ex) when (ex.ErrorId == ErrorIds.RetiredApiHost && Uri.TryCreate(previous.Trim(), UriKind.Absolute, out Uri? retired))
+        {
+            // Refused as retired only after the check for user:password@, so the origin holds no secret.
+            return Settings.ApiUrl.Origin(retired);
+        }
+        catch (SettingsException)
+        {
+            return "a URL the module does not accept";
+        }
+    }
 
     /// <summary>True when the file holds a key for <paramref name="url"/>.</summary>
     private static bool KeyFor(string path, Uri url) =>
