@@ -68,6 +68,7 @@ public static class ErrorIds
     public const string OutputWriteFailed = "OutputWriteFailed";
     public const string InsufficientDiskSpace = "InsufficientDiskSpace";
     public const string ResultsLinkFailed = "ResultsLinkFailed";
+    public const string ResultsLinkUnsupported = "ResultsLinkUnsupported";
     public const string ResultsSizeMismatch = "ResultsSizeMismatch";
 
     // Submitting jobs.

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Sutro.MockServer;
 
-/// <summary>The test control API (no auth, API origin root only): jobs, faults, request log, reset.</summary>
+/// <summary>The test control API (no auth, API origin root only): jobs, faults, missing routes, request log, reset.</summary>
 public static class ControlEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -17,6 +17,7 @@ public static class ControlEndpoints
         app.MapPost("/_mock/jobs", AddJob);
         app.MapPost("/_mock/faults", AddFault);
         app.MapGet("/_mock/faults", ListFaults);
+        app.MapPost("/_mock/routes", SetMissingRoute);
         app.MapGet("/_mock/requests", (RequestDelegate)(ctx => Guard(ctx, () =>
             HttpOut.Json(ctx, 200, ctx.RequestServices.GetRequiredService<RequestLog>().WriteJson))));
         app.MapPost("/_mock/reset", Reset);
@@ -61,6 +62,23 @@ public static class ControlEndpoints
         await Ok(ctx, _ => { });
     });
 
+    private static Task SetMissingRoute(HttpContext ctx) => Guard(ctx, async () =>
+    {
+        (string Route, int Status) missing;
+        try
+        {
+            using JsonDocument doc = await JsonDocument.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+            missing = MissingRoutes.Parse(doc.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        {
+            await HttpOut.Detail(ctx, 400, "Invalid route switch: " + ex.Message);
+            return;
+        }
+        ctx.RequestServices.GetRequiredService<MissingRoutes>().Set(missing.Route, missing.Status);
+        await Ok(ctx, w => w.WriteString("missing", missing.Route));
+    });
+
     private static Task ListFaults(HttpContext ctx) => Guard(ctx, () =>
     {
         var pending = ctx.RequestServices.GetRequiredService<FaultStore>().Pending();
@@ -84,6 +102,7 @@ public static class ControlEndpoints
     {
         IServiceProvider s = ctx.RequestServices;
         s.GetRequiredService<FaultStore>().Clear();
+        s.GetRequiredService<MissingRoutes>().Clear();
         s.GetRequiredService<RequestLog>().Clear();
         s.GetRequiredService<SubmissionScript>().Clear();
         var catalog = s.GetRequiredService<JobCatalog>();

@@ -52,6 +52,7 @@ public static class Program
         builder.Services.AddSingleton(new ResultStore(options.FixturesDir));
         builder.Services.AddSingleton<ArtifactTokens>();
         builder.Services.AddSingleton<FaultStore>();
+        builder.Services.AddSingleton<MissingRoutes>();
         builder.Services.AddSingleton<RequestLog>();
         builder.Services.AddSingleton<SubmissionScript>();
 

@@ -22,6 +22,7 @@ public static class ResultsEndpoints
 
     private static async Task Results(HttpContext ctx)
     {
+        if (await MissingRoutes.AnswerAsync(ctx, "results")) return;
         var catalog = ctx.RequestServices.GetRequiredService<JobCatalog>();
         string id = HttpOut.RouteJobId(ctx);
         if (catalog.Find(id) is null)
@@ -50,6 +51,7 @@ public static class ResultsEndpoints
 
     private static async Task ResultsUrl(HttpContext ctx)
     {
+        if (await MissingRoutes.AnswerAsync(ctx, "results-url")) return;
         var catalog = ctx.RequestServices.GetRequiredService<JobCatalog>();
         string id = HttpOut.RouteJobId(ctx);
         if (catalog.Find(id) is null)
@@ -100,6 +102,7 @@ public static class ResultsEndpoints
 
     private static async Task PostJobResults(HttpContext ctx)
     {
+        if (await MissingRoutes.AnswerAsync(ctx, "job-results")) return;
         var catalog = ctx.RequestServices.GetRequiredService<JobCatalog>();
         string? id;
         bool inputs, logprobs;

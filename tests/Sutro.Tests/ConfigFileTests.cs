@@ -164,15 +164,45 @@ public class ConfigFileTests : IDisposable
     [Fact]
     public void SavingAnotherUrlWithoutAKeyClearsTheSavedKey()
     {
-        SutroConfigFile.Save(ConfigPath, ApiUrl.Normalize("https://one.example.com"), "sk_one");
+        Assert.False(SutroConfigFile.RemovesKey(ConfigPath, ApiUrl.Normalize("https://one.example.com")));
+        Assert.False(SutroConfigFile.Save(ConfigPath, ApiUrl.Normalize("https://one.example.com"), "sk_one"));
 
-        SutroConfigFile.Save(ConfigPath, ApiUrl.Normalize("https://one.example.com/v1/"), null);
+        Assert.False(SutroConfigFile.RemovesKey(ConfigPath, ApiUrl.Normalize("https://ONE.example.com/v1/")));
+        Assert.False(SutroConfigFile.Save(ConfigPath, ApiUrl.Normalize("https://one.example.com/v1/"), null));
         Assert.Equal("sk_one", (string?)Saved()["api_key"]);
 
-        SutroConfigFile.Save(ConfigPath, ApiUrl.Normalize("https://two.example.com"), null);
+        Assert.True(SutroConfigFile.RemovesKey(ConfigPath, ApiUrl.Normalize("https://two.example.com")));
+        Assert.True(SutroConfigFile.Save(ConfigPath, ApiUrl.Normalize("https://two.example.com"), null));
         Assert.False(Saved().ContainsKey("api_key"));
         Assert.Equal("https://two.example.com/v1", (string?)Saved()["api_url"]);
+
+        // No key left: nothing more to remove.
+        Assert.False(SutroConfigFile.RemovesKey(ConfigPath, ApiUrl.Normalize("https://three.example.com")));
+        Assert.False(SutroConfigFile.Save(ConfigPath, ApiUrl.Normalize("https://three.example.com"), null));
     }
+
+    [Theory]
+    [InlineData("""{"api_key": "sk_one"}""", true)]
+    [InlineData("""{"base_url": "https://one.example.com", "api_key": "sk_one"}""", false)]
+    [InlineData("""{"base_url": "https://api.sutro.sh", "api_key": "sk_one"}""", true)]
+    [InlineData("""{"api_url": "not a url", "api_key": "sk_one"}""", true)]
+    [InlineData("""{"api_url": "https://two.example.com"}""", false)]
+    [InlineData("""{"api_url": "https://two.example.com", "api_key": ""}""", false)]
+    public void SavingAUrlAloneSaysWhetherItRemovesTheKey(string file, bool removes)
+    {
+        Directory.CreateDirectory(Folder);
+        File.WriteAllText(ConfigPath, file);
+        var url = ApiUrl.Normalize("https://one.example.com");
+
+        Assert.Equal(removes, SutroConfigFile.RemovesKey(ConfigPath, url));
+        Assert.Equal(removes, SutroConfigFile.Save(ConfigPath, url, null));
+        Assert.Equal(removes || !file.Contains("sk_one", StringComparison.Ordinal) ? null : "sk_one", (string?)Saved()["api_key"]);
+        Assert.Equal("https://one.example.com/v1", (string?)Saved()["api_url"]);
+    }
+
+    [Fact]
+    public void RemovesKeyIsFalseWithoutAFile() =>
+        Assert.False(SutroConfigFile.RemovesKey(ConfigPath, ApiUrl.Normalize("https://one.example.com")));
 
     [Fact]
     public void RefusesToOverwriteAFileItCannotRead()

@@ -205,6 +205,24 @@ public class ExportFileTests : IDisposable
         Assert.Equal(size, artifact?.SizeBytes);
     }
 
+    [Theory]
+    [InlineData("{\"artifact\":{\"filename\":\"job_1.parquet\",\"size_bytes\":7},\"urls\":{\"get\":\"https://s.example/a%2Fb?sig=ab%2Bc%3D\"},\"expires_in_seconds\":600}",
+        "https://s.example/a%2Fb?sig=ab%2Bc%3D", "job_1.parquet", 600L)]
+    [InlineData("{\"artifact\":{\"size_bytes\":7},\"urls\":{\"get\":\"https://s.example/x\"}}", "https://s.example/x", null, null)]
+    [InlineData("{\"artifact\":{\"filename\":\"\",\"size_bytes\":7},\"urls\":{\"get\":\"https://s.example/x\"},\"expires_in_seconds\":0}",
+        "https://s.example/x", null, null)]
+    [InlineData("{\"artifact\":{\"filename\":5,\"size_bytes\":7},\"urls\":{\"get\":\"https://s.example/x\"},\"expires_in_seconds\":\"60\"}",
+        "https://s.example/x", null, null)]
+    public void AResultsUrlAnswerKeepsTheLinkAsSentAndItsNameAndLifetime(string json, string link, string? fileName, long? expires)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var artifact = ResultsArtifact.TryParse(document.RootElement)!;
+        Assert.Equal(link, artifact.LinkText);
+        Assert.Equal(fileName, artifact.FileName);
+        Assert.Equal(expires, artifact.ExpiresInSeconds);
+        Assert.Equal(7, artifact.SizeBytes);
+    }
+
     private static int IndexOf(byte[] haystack, byte[] needle)
     {
         for (int i = 0; i + needle.Length <= haystack.Length; i++)

@@ -45,6 +45,9 @@ internal sealed record ResultsTarget(string Path)
     public ResultBodyValidator? Validator { get; init; }
 }
 
+/// <summary>The answer of <c>results-url</c>: the artifact, if usable, and when the answer arrived (UTC).</summary>
+internal sealed record ResultsLinkAnswer(ResultsArtifact? Artifact, DateTimeOffset ReceivedAt);
+
 /// <summary>The file that was written: its format (JSON when read through POST job-results) and size.</summary>
 internal sealed record ResultsFile(ResultFormat Format, long Bytes);
 
@@ -160,25 +163,36 @@ internal sealed partial class SutroApi
     /// </summary>
     public async Task<ResultsArtifact?> GetResultsLinkAsync(ResultsRequest request, CancellationToken cancellationToken)
     {
-        string relative = $"jobs/{Uri.EscapeDataString(request.JobId)}/results-url?format=parquet&{request.Flags}" +
-            $"&expires_in_seconds={LinkLifetimeSeconds}";
         try
         {
-            using var answer = await Client.GetJsonAsync(relative, request.JobId, cancellationToken).ConfigureAwait(false);
-            var artifact = ResultsArtifact.TryParse(answer.RootElement);
-            if (artifact is null)
+            var answer = await RequestResultsLinkAsync(request, LinkLifetimeSeconds, cancellationToken).ConfigureAwait(false);
+            if (answer.Artifact is null)
             {
                 Verbose($"Job {request.JobId}: the results-url answer has no usable link and size; downloading from " +
                     "the results endpoint instead.");
             }
 
-            return artifact;
+            return answer.Artifact;
         }
         catch (SutroApiException ex) when (ex.StatusCode is 404 or 405 or 501)
         {
             Verbose($"Job {request.JobId}: no results-url here ({ex.StatusCode}); downloading from the results endpoint instead.");
             return null;
         }
+    }
+
+    /// <summary>
+    /// <c>GET jobs/{id}/results-url?format=parquet&amp;include_inputs=..&amp;include_cumulative_logprobs=..&amp;expires_in_seconds=N</c>
+    /// as it is answered: the artifact (null when the answer holds no usable link and size) and the moment the
+    /// answer arrived, from which the link's lifetime counts. Every error answer is thrown as it came.
+    /// </summary>
+    public async Task<ResultsLinkAnswer> RequestResultsLinkAsync(ResultsRequest request, int expiresInSeconds,
+        CancellationToken cancellationToken)
+    {
+        string relative = $"jobs/{Uri.EscapeDataString(request.JobId)}/results-url?format=parquet&{request.Flags}" +
+            FormattableString.Invariant($"&expires_in_seconds={expiresInSeconds}");
+        using var answer = await Client.GetJsonAsync(relative, request.JobId, cancellationToken).ConfigureAwait(false);
+        return new ResultsLinkAnswer(ResultsArtifact.TryParse(answer.RootElement), DateTimeOffset.UtcNow);
     }
 
     /// <summary><c>GET jobs/{id}/results</c> in the format asked, resumed within the run where the server allows.</summary>

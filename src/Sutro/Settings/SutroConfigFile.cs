@@ -44,10 +44,26 @@ internal static class SutroConfigFile
     }
 
     /// <summary>
-    /// Saves the URL, and the key when one is given. Saving a different URL without a key removes the
-    /// saved key, since a key belongs to one deployment (as the Python SDK does).
+    /// True when saving <paramref name="apiUrl"/> without a key would remove the key the file holds: it was
+    /// saved for another deployment (or with no URL, or with one the rules refuse). False when there is no file or no key.
     /// </summary>
-    public static void Save(string path, Uri apiUrl, string? apiKey)
+    public static bool RemovesKey(string path, Uri apiUrl)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        JsonObject config = Load(path);
+        return StringOf(config, "api_key") is not null && !KeyBelongsTo(config, apiUrl);
+    }
+
+    /// <summary>
+    /// Saves the URL, and the key when one is given. Saving a different URL without a key removes the
+    /// saved key, since a key belongs to one deployment (as the Python SDK does). Returns true when a saved
+    /// key was removed.
+    /// </summary>
+    public static bool Save(string path, Uri apiUrl, string? apiKey)
     {
         // Through a link to the file, its final target is what gets replaced (the link stays).
         string target = Path.GetFullPath(path);
@@ -69,11 +85,12 @@ internal static class SutroConfigFile
 
         JsonObject config = File.Exists(path) ? Load(path) : new JsonObject();
         string url = apiUrl.AbsoluteUri.TrimEnd('/');
+        bool removed = false;
         if (apiKey is null)
         {
-            string? saved = StringOf(config, "api_url") ?? StringOf(config, "base_url");
-            if (saved is null || !SameUrl(saved, apiUrl))
+            if (!KeyBelongsTo(config, apiUrl))
             {
+                removed = StringOf(config, "api_key") is not null;
                 config.Remove("api_key");
             }
         }
@@ -92,7 +109,12 @@ internal static class SutroConfigFile
 
         byte[] bytes = Encoding.UTF8.GetBytes(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         WriteAtomically(target, folder, bytes, path);
+        return removed;
     }
+
+    /// <summary>True when the file's URL (api_url, else base_url) is <paramref name="apiUrl"/>'s deployment.</summary>
+    private static bool KeyBelongsTo(JsonObject config, Uri apiUrl) =>
+        (StringOf(config, "api_url") ?? StringOf(config, "base_url")) is { } saved && SameUrl(saved, apiUrl);
 
     /// <summary>
     /// Creates the folder when it is missing, owner-only on Unix. A folder that exists (or a link to one)
