@@ -18,6 +18,7 @@
         'Get-SutroQuota'
         'Import-SutroJobResult'
         'Invoke-SutroBatch'
+        'Join-SutroJobResult'
         'Start-SutroJob'
         'Stop-SutroJob'
         'Test-SutroConnection'
