@@ -63,10 +63,9 @@ public abstract class PipelineInputCmdlet : SutroApiCmdlet
         foreach (PSObject? input in InputObject)
         {
             _seen++;
-            string? text;
             try
             {
-                text = Rows.Add(input, _seen);
+                OnInput(input, Rows.Add(input, _seen));
             }
             catch (SutroApiException ex)
             {
@@ -74,13 +73,12 @@ public abstract class PipelineInputCmdlet : SutroApiCmdlet
                 ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, input));
                 return;
             }
-
-            OnInput(input, text);
         }
     }
 
     /// <summary>
     /// Called for each input once it is read, with its text (for an object row: null when spooled, else its JSON).
+    /// A <see cref="SutroApiException"/> it throws ends the command, naming the input, as a row that cannot be read.
     /// </summary>
     private protected virtual void OnInput(PSObject? input, string? text)
     {
