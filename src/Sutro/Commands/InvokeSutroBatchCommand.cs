@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using Sutro.Api;
@@ -165,19 +163,7 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
             RetryInterval = TimeSpan.FromSeconds(Math.Min(PollIntervalSec, 5)),
         };
         using var download = new TemporaryFile();
-        var progress = new ByteProgress(ProgressIds.InvokeSutroBatchDownload, $"Downloading results of job {jobId}",
-            QueueProgress);
-        ResultsFile file;
-        try
-        {
-            file = RunAsync(token =>
-                api.DownloadResultsAsync(request, new ResultsTarget(download.Path), progress.Report, token));
-        }
-        finally
-        {
-            progress.Complete();
-        }
-
+        ResultsFile file = DownloadResults(api, request, new ResultsTarget(download.Path), ProgressIds.InvokeSutroBatchDownload);
         ResultRowWriter.Write(download.Path, file.Format, new[] { jobId }, jobId, Raw, ExpandOutput, $"Job {jobId}",
             ProgressIds.InvokeSutroBatchDecode, join.Sink(RowSinks.For(this), jobId, verify, reused: Reused is not null),
             StopToken);

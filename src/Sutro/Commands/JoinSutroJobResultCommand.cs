@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using Sutro.Api;
-using Sutro.Http;
 using Sutro.Results;
 using Sutro.Rows;
 using Sutro.Submission;
@@ -95,18 +94,8 @@ public sealed class JoinSutroJobResultCommand : PipelineInputCmdlet
         var request = new ResultsRequest(JobId, Format, IncludeInputs: verify, IncludeLogprobs: IncludeCumulativeLogprob);
         using var download = new TemporaryFile();
         using var validator = ResultBodyValidator.Start(Format, new[] { JobId }, StopToken);
-        var progress = new ByteProgress(ProgressIds.JoinSutroJobResultDownload, $"Downloading results of job {JobId}",
-            QueueProgress);
-        ResultsFile file;
-        try
-        {
-            file = RunAsync(token => api.DownloadResultsAsync(request,
-                new ResultsTarget(download.Path) { Validator = validator }, progress.Report, token));
-        }
-        finally
-        {
-            progress.Complete();
-        }
+        ResultsFile file = DownloadResults(api, request, new ResultsTarget(download.Path) { Validator = validator },
+            ProgressIds.JoinSutroJobResultDownload);
 
         ResultRowWriter.Write(download.Path, file.Format, new[] { JobId }, JobId, Raw, ExpandOutput, $"Job {JobId}",
             ProgressIds.JoinSutroJobResultDecode, join.Sink(RowSinks.For(this), JobId, verify), StopToken, validator);

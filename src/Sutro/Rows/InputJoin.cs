@@ -73,7 +73,7 @@ internal sealed class InputJoin
             _keys.Add(KeyOf(input, _held.Count + 1));
         }
 
-        _held.Add(_mode == InputMode.Text ? text : input);
+        _held.Add(_mode == InputMode.Text ? (object?)text : input);
         _texts.Add(text);
     }
 
