@@ -76,6 +76,16 @@ Describe 'Join-SutroJobResult by position' {
         ($rows | ConvertTo-Json -Compress) | Should -BeExactly ($batch | ConvertTo-Json -Compress)
     }
 
+    It 'writes the same expanded rows as Invoke-SutroBatch -ExpandOutput' {
+        $schema = @{ type = 'object'; properties = [ordered]@{ label = @{ type = 'string' }; score = @{ type = 'integer' } } }
+        $batch = @(New-Tickets | Invoke-SutroBatch -Model m -InputProperty Body -OutputSchema $schema -ExpandOutput @common)
+        $rows = @(New-Tickets | Join-SutroJobResult job_sub_0001 -InputProperty Body -ExpandOutput -IncludeCumulativeLogprob @api)
+        @($rows[0].PSObject.Properties.Name) | Should -Be @('Id', 'Subject', 'Body', 'Output', 'CumulativeLogprob', 'label', 'score')
+        $rows.label | Should -Be @('label 1', 'label 2', 'label 3')
+        $rows.score | Should -Be @(1, 2, 3)
+        ($rows | ConvertTo-Json -Compress) | Should -BeExactly ($batch | ConvertTo-Json -Compress)
+    }
+
     It 'reads the same rows in <Format>' -ForEach @(@{ Format = 'Parquet' }, @{ Format = 'Csv' }, @{ Format = 'Json' }) {
         $id = Submit $questions
         $rows = @($questions | Join-SutroJobResult -JobId $id -Format $Format -IncludeCumulativeLogprob @api)
