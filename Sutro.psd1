@@ -19,6 +19,7 @@
         'Get-SutroQuota'
         'Import-SutroJobResult'
         'Invoke-SutroBatch'
+        'Join-SutroJobResult'
         'Set-SutroApiUrl'
         'Start-SutroJob'
         'Stop-SutroJob'

@@ -315,6 +315,7 @@ Describe 'The -JobId completer' {
     It 'completes -JobId of <Command>' -ForEach @(
         @{ Command = 'Get-SutroJob' }, @{ Command = 'Wait-SutroJob' }, @{ Command = 'Stop-SutroJob' }, @{ Command = 'Get-SutroJobResult' }
         @{ Command = 'Get-SutroJobResultLink' }
+        @{ Command = 'Join-SutroJobResult' }
     ) {
         (Complete "$Command -JobId job_fa").CompletionText | Should -Be @('job_failed_001')
         (Complete "$Command job_canc").CompletionText | Should -Be @('job_cancelled_001')

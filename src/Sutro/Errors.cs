@@ -87,6 +87,11 @@ public static class ErrorIds
     public const string ResultRowCountMismatch = "ResultRowCountMismatch";
     public const string JobAlreadyExists = "JobAlreadyExists";
     public const string CostLimitExceeded = "CostLimitExceeded";
+
+    // Pairing inputs with a job's results.
+    public const string InputMismatch = "InputMismatch";
+    public const string DuplicateJoinKey = "DuplicateJoinKey";
+    public const string JoinKeyNotFound = "JoinKeyNotFound";
 }
 
 /// <summary>

@@ -94,19 +94,8 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
         };
         using var download = new TemporaryFile();
         using var validator = ResultBodyValidator.Start(Format, new KnownJobId(jobId), StopToken);
-        var progress = new Http.ByteProgress(ProgressIds.GetSutroJobResultDownload, $"Downloading results of job {jobId}",
-            QueueProgress);
-        ResultsFile file;
-        try
-        {
-            file = RunAsync(token => api.DownloadResultsAsync(request, new ResultsTarget(download.Path) { Validator = validator },
-                progress.Report, token));
-        }
-        finally
-        {
-            progress.Complete();
-        }
-
+        ResultsFile file = DownloadResults(api, request, new ResultsTarget(download.Path) { Validator = validator },
+            ProgressIds.GetSutroJobResultDownload);
         WriteRows(jobId, download.Path, file.Format, validator);
     }
 

@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using Sutro.Api;
@@ -16,25 +14,20 @@ namespace Sutro.Commands;
 /// Invoke-SutroBatch: submits the pipeline's inputs as one job (as Start-SutroJob does), waits for it, fetches
 /// its results and writes each input joined with its output, in input order. Object inputs come out as the
 /// same objects with Output and CumulativeLogprob (and, with -ExpandOutput, the output's fields) added; text
-/// inputs as <see cref="JobResultRow"/>s whose Input is the text. The inputs are held in memory for the join.
-/// Ctrl+C while waiting leaves the job running (or, with -CancelOnStop, cancels it) and says which.
-/// -IfExists Reuse waits for an earlier job of the same name and joins its results with these inputs instead.
+/// inputs as <see cref="JobResultRow"/>s whose Input is the text. The inputs are held in memory for the join
+/// (<see cref="InputJoin"/>, shared with Join-SutroJobResult). Ctrl+C while waiting leaves the job running (or, with
+/// -CancelOnStop, cancels it) and says which. -IfExists Reuse waits for an earlier job of the same name and joins its
+/// results with these inputs instead, after checking them against the inputs that job returns (unless -NoVerify).
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "SutroBatch", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     DefaultParameterSetName = TextSet)]
 [OutputType(typeof(JobResultRow))]
 public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
 {
-    /// <summary>Names a row's output brings; all but Input are added to an object input.</summary>
-    private static readonly HashSet<string> RowNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "JobId", "Index", "Input", "Output", "CumulativeLogprob",
-    };
-
     private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Each input as it came: its text (text inputs) or the object itself.</summary>
-    private readonly List<object?> _held = new();
+    /// <summary>The inputs, held for the join.</summary>
+    private InputJoin? _join;
 
     [Parameter]
     public ResultFormat Format { get; set; } = ResultFormat.Parquet;
@@ -44,6 +37,12 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
 
     [Parameter]
     public SwitchParameter Raw { get; set; }
+
+    /// <summary>
+    /// With -IfExists Reuse: pairs the inputs with the job found without checking them against the inputs it ran.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter NoVerify { get; set; }
 
     /// <summary>
     /// Cancels the job when the command is stopped (Ctrl+C) while waiting, or when -TimeoutSec runs out; without
@@ -81,10 +80,10 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
 
         CheckGuards(estimateOnly: false);
         base.BeginProcessing();
+        _join = new InputJoin(Mode);
     }
 
-    private protected override void OnInput(PSObject? input, string? text) =>
-        _held.Add(Mode == InputMode.Text ? text : input);
+    private protected override void OnInput(PSObject? input, string? text) => _join!.Add(input, text);
 
     protected override void EndProcessing()
     {
@@ -105,11 +104,12 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
             return;
         }
 
-        if (Reused is { Rows: { } rows } && rows != _held.Count)
+        var join = _join!;
+        if (Reused is { Rows: { } rows } && rows != join.Count)
         {
             // Found by -IfExists Reuse, but not a job of these inputs: say so now rather than after the wait.
             WriteFailure(new SutroApiException(ErrorIds.ResultRowCountMismatch, ErrorCategory.InvalidResult,
-                $"Job '{jobId}', found by -IfExists Reuse, has {rows} rows for {_held.Count} inputs, so its results " +
+                $"Job '{jobId}', found by -IfExists Reuse, has {rows} rows for {join.Count} inputs, so its results " +
                 "cannot be paired with these inputs; nothing was submitted and no row was written. To run these " +
                 "inputs, give another -Name (or -IfExists Submit)."), jobId);
             return;
@@ -142,7 +142,7 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
 
         try
         {
-            Fetch(api, jobId);
+            Fetch(api, jobId, join);
         }
         catch (Exception ex) when (IsPerItemFailure(ex))
         {
@@ -150,90 +150,23 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
         }
     }
 
-    private void Fetch(SutroApi api, string jobId)
+    /// <summary>
+    /// Downloads the job's results and writes each input joined with its row; a job found by -IfExists Reuse has its
+    /// inputs returned and checked against these first (unless -NoVerify).
+    /// </summary>
+    private void Fetch(SutroApi api, string jobId, InputJoin join)
     {
-        var request = new ResultsRequest(jobId, Format, IncludeInputs: false, IncludeLogprobs: true)
+        bool verify = Reused is not null && !NoVerify;
+        var request = new ResultsRequest(jobId, Format, IncludeInputs: verify, IncludeLogprobs: true)
         {
             KnownSucceeded = true,
             RetryInterval = TimeSpan.FromSeconds(Math.Min(PollIntervalSec, 5)),
         };
         using var download = new TemporaryFile();
-        var progress = new ByteProgress(ProgressIds.InvokeSutroBatchDownload, $"Downloading results of job {jobId}",
-            QueueProgress);
-        ResultsFile file;
-        try
-        {
-            file = RunAsync(token =>
-                api.DownloadResultsAsync(request, new ResultsTarget(download.Path), progress.Report, token));
-        }
-        finally
-        {
-            progress.Complete();
-        }
-
-        long next = 0;
-        var sink = RowSinks.For(this) with
-        {
-            Counted = rows => CheckCount(jobId, rows),
-            Write = row => WriteObject(Join(row, jobId, next++)),
-        };
+        ResultsFile file = DownloadResults(api, request, new ResultsTarget(download.Path), ProgressIds.InvokeSutroBatchDownload);
         ResultRowWriter.Write(download.Path, file.Format, new KnownJobId(jobId), jobId, Raw, ExpandOutput, $"Job {jobId}",
-            ProgressIds.InvokeSutroBatchDecode, sink, StopToken);
-    }
-
-    /// <summary>Refuses a results file whose rows do not pair one to one with the inputs, before any row is written.</summary>
-    private void CheckCount(string jobId, long rows)
-    {
-        if (rows != _held.Count)
-        {
-            throw new SutroApiException(ErrorIds.ResultRowCountMismatch, ErrorCategory.InvalidResult,
-                $"Job '{jobId}' has {rows} result rows for {_held.Count} inputs, so its outputs cannot be paired with the " +
-                "inputs and none was written. Look at the job with Get-SutroJob " + jobId + " | Format-List, and read " +
-                "its rows as they are with Get-SutroJobResult " + jobId + " -IncludeInput.");
-        }
-    }
-
-    /// <summary>Input <paramref name="index"/> joined with its result <paramref name="row"/>.</summary>
-    private object Join(object row, string jobId, long index)
-    {
-        if (index >= _held.Count)
-        {
-            CheckCount(jobId, index + 1);
-        }
-
-        var shaped = row as PSObject;
-        var result = (JobResultRow)(shaped?.BaseObject ?? row);
-        object? held = _held[(int)index];
-        _held[(int)index] = null; // joined: the cmdlet no longer keeps it alive
-        if (Mode == InputMode.Text)
-        {
-            result.Input = held;
-            if (shaped is not null)
-            {
-                shaped.Properties["Input"].Value = held;
-            }
-
-            return row;
-        }
-
-        // An object input: the same object, with the output's properties added after its own. A name the
-        // object already has is prefixed (Output_Output...), as -ExpandOutput does for its fields.
-        PSObject target = held is null ? new PSObject() : PSObject.AsPSObject(held);
-        var names = new PropertyNames(RowShaper.ClashPrefix, target.Properties.Select(p => p.Name));
-        target.Properties.Add(new PSNoteProperty(names.Assign("Output"), shaped?.Properties["Output"].Value ?? result.Output));
-        target.Properties.Add(new PSNoteProperty(names.Assign("CumulativeLogprob"), result.CumulativeLogprob));
-        if (shaped is not null)
-        {
-            foreach (PSPropertyInfo property in shaped.Properties)
-            {
-                if (property.MemberType == PSMemberTypes.NoteProperty && !RowNames.Contains(property.Name))
-                {
-                    target.Properties.Add(new PSNoteProperty(names.Assign(property.Name), property.Value));
-                }
-            }
-        }
-
-        return target;
+            ProgressIds.InvokeSutroBatchDecode, join.Sink(RowSinks.For(this), jobId, verify, reused: Reused is not null),
+            StopToken);
     }
 
     /// <summary>

@@ -18,4 +18,6 @@ internal static class ProgressIds
     public const int InvokeSutroBatchWait = 0x5319;
     public const int InvokeSutroBatchDownload = 0x531A;
     public const int InvokeSutroBatchDecode = 0x531B;
+    public const int JoinSutroJobResultDownload = 0x531C;
+    public const int JoinSutroJobResultDecode = 0x531D;
 }

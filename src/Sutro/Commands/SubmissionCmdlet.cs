@@ -16,16 +16,10 @@ namespace Sutro.Commands;
 /// What Start-SutroJob and Invoke-SutroBatch share: the submission parameters, their checks, the spooling of
 /// the pipeline's inputs, and the one submission (<c>POST batch-inference</c>), sent once and never retried.
 /// </summary>
-public abstract partial class SubmissionCmdlet : SutroApiCmdlet, IDisposable
+public abstract partial class SubmissionCmdlet : PipelineInputCmdlet, IDisposable
 {
-    protected const string TextSet = "Text";
-    protected const string PropertySet = "Property";
-    protected const string ScriptSet = "Script";
-    protected const string ObjectSet = "Objects";
     private const long UploadProgressAbove = 4 * 1024 * 1024;
 
-    private InputRows? _rows;
-    private long _seen;
     private string? _schema;
     private string? _sampling;
 
@@ -33,29 +27,6 @@ public abstract partial class SubmissionCmdlet : SutroApiCmdlet, IDisposable
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Model { get; set; } = string.Empty;
-
-    /// <summary>The inputs: text, or objects read with -InputProperty, -InputScript or -ObjectRows.</summary>
-    [Parameter(ParameterSetName = TextSet, ValueFromPipeline = true)]
-    [Parameter(ParameterSetName = PropertySet, ValueFromPipeline = true)]
-    [Parameter(ParameterSetName = ScriptSet, ValueFromPipeline = true)]
-    [Parameter(ParameterSetName = ObjectSet, ValueFromPipeline = true)]
-    [AllowNull]
-    [AllowEmptyString]
-    public PSObject[]? InputObject { get; set; }
-
-    /// <summary>The property of each input object that holds its text.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = PropertySet)]
-    [ValidateNotNullOrEmpty]
-    public string? InputProperty { get; set; }
-
-    /// <summary>A script that makes each input's text from the object in $_.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ScriptSet)]
-    [ValidateNotNull]
-    public ScriptBlock? InputScript { get; set; }
-
-    /// <summary>Sends each input object whole, as a JSON object (for Function models).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ObjectSet)]
-    public SwitchParameter ObjectRows { get; set; }
 
     [Parameter]
     [ValidateNotNull]
@@ -93,16 +64,7 @@ public abstract partial class SubmissionCmdlet : SutroApiCmdlet, IDisposable
     public string? Description { get; set; }
 
     /// <summary>The spooled inputs; null when the inputs are not the pipeline's (a file at a URL).</summary>
-    private protected InputSpool? Spool => _rows?.Spool;
-
-    /// <summary>How inputs arrive: Text, Property, Script or Objects (the parameter set).</summary>
-    private protected InputMode Mode => ParameterSetName switch
-    {
-        PropertySet => InputMode.Property,
-        ScriptSet => InputMode.Script,
-        ObjectSet => InputMode.Objects,
-        _ => InputMode.Text,
-    };
+    private protected InputSpool? Spool => Rows?.Spool;
 
     /// <summary>False when this call takes no pipeline inputs (Start-SutroJob -InputUrl).</summary>
     private protected virtual bool TakesPipelineInputs => true;
@@ -126,40 +88,11 @@ public abstract partial class SubmissionCmdlet : SutroApiCmdlet, IDisposable
 
         if (TakesPipelineInputs)
         {
-            _rows = new InputRows(Mode, InputProperty, InputScript);
+            Rows = new InputRows(Mode, InputProperty, InputScript);
         }
     }
 
-    protected override void ProcessRecord()
-    {
-        if (_rows is null || InputObject is null)
-        {
-            return;
-        }
-
-        foreach (PSObject? input in InputObject)
-        {
-            _seen++;
-            string? text;
-            try
-            {
-                text = _rows.Add(input, _seen);
-            }
-            catch (SutroApiException ex)
-            {
-                Dispose();
-                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ex.Category, input));
-                return;
-            }
-
-            OnInput(input, text);
-        }
-    }
-
-    /// <summary>Called for each input once it is spooled, with its text (null for an object row).</summary>
-    private protected virtual void OnInput(PSObject? input, string? text)
-    {
-    }
+    private protected override void Release() => Dispose();
 
     /// <summary>The end of the no-inputs error: where inputs can come from besides the pipeline.</summary>
     private protected virtual string OtherInputs => string.Empty;
@@ -357,7 +290,7 @@ public abstract partial class SubmissionCmdlet : SutroApiCmdlet, IDisposable
     /// <summary>Deletes the spooled inputs (also when the pipeline stops or fails).</summary>
     public new void Dispose()
     {
-        _rows?.Spool.Dispose();
+        Rows?.Spool?.Dispose();
         base.Dispose();
     }
 }

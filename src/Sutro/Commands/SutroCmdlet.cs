@@ -247,6 +247,23 @@ public abstract class SutroApiCmdlet : SutroCmdlet
     /// <summary>The API for the resolved endpoint; its verbose text goes to -Verbose, never the key.</summary>
     internal SutroApi CreateApi() => CreateApi(ResolveEndpoint(ApiUrl, ApiKey));
 
+    /// <summary>
+    /// Downloads a job's results to <paramref name="target"/>, with a progress bar of the bytes under the cmdlet's own
+    /// <paramref name="progressId"/> (completed also when the download fails).
+    /// </summary>
+    internal ResultsFile DownloadResults(SutroApi api, ResultsRequest request, ResultsTarget target, int progressId)
+    {
+        var progress = new ByteProgress(progressId, $"Downloading results of job {request.JobId}", QueueProgress);
+        try
+        {
+            return RunAsync(token => api.DownloadResultsAsync(request, target, progress.Report, token));
+        }
+        finally
+        {
+            progress.Complete();
+        }
+    }
+
     /// <summary>The API for <paramref name="endpoint"/> with this call's network settings.</summary>
     internal SutroApi CreateApi(SutroEndpoint endpoint) => new(new SutroApiClient(endpoint, QueueVerbose)
     {

@@ -14,8 +14,12 @@ namespace Sutro.Rows;
 /// <param name="Verbose">Writes verbose text.</param>
 /// <param name="Progress">Writes a progress record, or null when progress is not shown.</param>
 /// <param name="Counted">Told the file's row count before any row is written; may throw to write none.</param>
+/// <param name="Inspect">
+/// Given the opened decoder after <paramref name="Counted"/>, before any row is written: may read the rows in a pass
+/// of its own (<see cref="IResultDecoder.ReadBatches"/> reads the file anew) and throw to write none.
+/// </param>
 internal sealed record RowSink(Action<object> Write, Action<string> Warn, Action<string> Verbose, Action<ProgressRecord>? Progress,
-    Action<long>? Counted = null);
+    Action<long>? Counted = null, Action<IResultDecoder, CancellationToken>? Inspect = null);
 
 /// <summary>
 /// The one path from a results file to the pipeline, for Get-SutroJobResult and Import-SutroJobResult alike:
@@ -45,6 +49,7 @@ internal static class ResultRowWriter
         jobId ??= ResultDecoders.OutputColumnJobId(decoder) ?? namedJobId;
         sink.Verbose($"{subject}: {decoder.RowCount} rows{(jobId is null || subject.Contains(jobId, StringComparison.Ordinal) ? string.Empty : $" of job {jobId}")}.");
         sink.Counted?.Invoke(decoder.RowCount);
+        sink.Inspect?.Invoke(decoder, cancellationToken);
         var shaper = new RowShaper(jobId, decoder.Schema, raw, expandOutput, sink.Warn, subject);
         var progress = new RowProgress(progressId, $"Decoding the rows of {subject}", decoder.RowCount, sink.Progress);
         long index = 0;

@@ -17,8 +17,9 @@ internal enum InputMode
 }
 
 /// <summary>
-/// Turns pipeline objects into inputs and adds them to a spool. A row that cannot become an input is a
-/// <see cref="SutroApiException"/> naming the row (1-based) and what to do; it is raised before anything is sent.
+/// Turns pipeline objects into inputs and adds them to a spool (for a submission) or only reads them (to pair them
+/// with a job's results). A row that cannot become an input is a <see cref="SutroApiException"/> naming the row
+/// (1-based) and what to do; it is raised before anything is sent.
 /// </summary>
 internal sealed class InputRows
 {
@@ -26,18 +27,21 @@ internal sealed class InputRows
     private readonly string? _property;
     private readonly ScriptBlock? _script;
 
-    public InputRows(InputMode mode, string? property, ScriptBlock? script)
+    /// <param name="spool">Writes the inputs to a <see cref="Spool"/> to be sent; without it they are only read.</param>
+    public InputRows(InputMode mode, string? property, ScriptBlock? script, bool spool = true)
     {
         _mode = mode;
         _property = property;
         _script = script;
+        Spool = spool ? new InputSpool() : null;
     }
 
-    public InputSpool Spool { get; } = new();
+    /// <summary>The inputs as sent; null when the rows are only read.</summary>
+    public InputSpool? Spool { get; }
 
     /// <summary>
-    /// Adds one pipeline object (<paramref name="row"/> is its 1-based number); returns the text sent, or null
-    /// for an object row.
+    /// Adds one pipeline object (<paramref name="row"/> is its 1-based number); returns the text sent. An object
+    /// row gives null when spooled (the spool holds its JSON), and its JSON text when the rows are only read.
     /// </summary>
     public string? Add(object? input, long row)
     {
@@ -61,6 +65,11 @@ internal sealed class InputRows
 
                 try
                 {
+                    if (Spool is null)
+                    {
+                        return PowerShellJson.ToJson(input);
+                    }
+
                     Spool.Add(w => PowerShellJson.Write(w, input));
                 }
                 catch (FormatException ex)
@@ -71,7 +80,7 @@ internal sealed class InputRows
                 return null;
         }
 
-        Spool.AddText(text);
+        Spool?.AddText(text);
         return text;
     }
 
