@@ -74,10 +74,35 @@ Describe 'Invoke-SutroBatch' {
 
     It 'keeps an input''s own Output column and adds the output as Output_Output' {
         $row = [pscustomobject]@{ Text = 'hi'; Output = 'mine' }
-        $out = $row | Invoke-SutroBatch -Model m -InputProperty Text @common
+        $out = $row | Invoke-SutroBatch -Model m -InputProperty Text @common -WarningVariable warned -WarningAction SilentlyContinue
         @($out.PSObject.Properties.Name) | Should -Be @('Text', 'Output', 'Output_Output', 'CumulativeLogprob')
         $out.Output | Should -BeExactly 'mine'
         $out.Output_Output | Should -BeExactly 'Echo 1: hi'
+        @($warned).Count | Should -Be 1
+        $warned[0].Message | Should -BeExactly ("The input objects already have a property 'Output', which is kept as it was; the job's " +
+            "new value is in 'Output_Output'. Rename or remove the input's 'Output' (Select-Object -ExcludeProperty Output) to " +
+            'get the new value under its own name.')
+    }
+
+    It 'warns once a name, for every input, when -ExpandOutput fields and CumulativeLogprob meet the inputs'' own' {
+        $inputs = New-Tickets | Select-Object *, @{ n = 'label'; e = { 'old' } }, @{ n = 'cumulativelogprob'; e = { 0 } }
+        $rows = @($inputs | Invoke-SutroBatch -Model m -InputProperty Body -OutputSchema $schema -ExpandOutput @common -WarningVariable warned -WarningAction SilentlyContinue)
+        $rows.Count | Should -Be 3
+        $rows.label | Should -Be @('old', 'old', 'old')
+        $rows.Output_label | Should -Be @('label 1', 'label 2', 'label 3')
+        $rows.Output_CumulativeLogprob | Should -Be @(-0.125, -0.25, -0.375)
+        @($warned.Message) | Should -Be @(
+            ("The input objects already have a property 'CumulativeLogprob', which is kept as it was; the job's new value is in " +
+                "'Output_CumulativeLogprob'. Rename or remove the input's 'CumulativeLogprob' (Select-Object -ExcludeProperty " +
+                'CumulativeLogprob) to get the new value under its own name.'),
+            ("The input objects already have a property 'label', which is kept as it was; the job's new value is in " +
+                "'Output_label'. Rename or remove the input's 'label' (Select-Object -ExcludeProperty label) to get the new " +
+                'value under its own name.'))
+    }
+
+    It 'does not warn when no input property is in the way' {
+        $null = @(New-Tickets | Invoke-SutroBatch -Model m -InputProperty Body @common -WarningVariable warned -WarningAction SilentlyContinue)
+        @($warned).Count | Should -Be 0
     }
 
     It '-ExpandOutput adds the fields of a structured output after Output and CumulativeLogprob' {

@@ -117,7 +117,7 @@ internal sealed class InputJoin
         {
             Counted = rows => CheckCount(jobId, rows),
             Inspect = verify || _on is not null ? (decoder, token) => Inspect(decoder, jobId, verify, reused, inner.Verbose, token) : null,
-            Write = row => inner.Write(Join(row, jobId, next++)),
+            Write = row => inner.Write(Join(row, jobId, next++, inner.Warn)),
         };
     }
 
@@ -225,7 +225,7 @@ internal sealed class InputJoin
     }
 
     /// <summary>Input <paramref name="index"/> (or, by key, the input of the row's key) joined with its result row.</summary>
-    private object Join(object row, string jobId, long index)
+    private object Join(object row, string jobId, long index, Action<string> warn)
     {
         var shaped = row as PSObject;
         var result = (JobResultRow)(shaped?.BaseObject ?? row);
@@ -263,8 +263,8 @@ internal sealed class InputJoin
         // of a join by key is the input's own.
         PSObject target = held is null ? new PSObject() : PSObject.AsPSObject(held);
         var names = new PropertyNames(RowShaper.ClashPrefix, target.Properties.Select(p => p.Name));
-        target.Properties.Add(new PSNoteProperty(names.Assign("Output"), shaped?.Properties["Output"].Value ?? result.Output));
-        target.Properties.Add(new PSNoteProperty(names.Assign("CumulativeLogprob"), result.CumulativeLogprob));
+        Add(target, names, "Output", shaped?.Properties["Output"].Value ?? result.Output, warn);
+        Add(target, names, "CumulativeLogprob", result.CumulativeLogprob, warn);
         if (shaped is not null)
         {
             foreach (PSPropertyInfo property in shaped.Properties)
@@ -272,12 +272,32 @@ internal sealed class InputJoin
                 if (property.MemberType == PSMemberTypes.NoteProperty && !RowNames.Contains(property.Name)
                     && !string.Equals(property.Name, _keyProperty, StringComparison.Ordinal))
                 {
-                    target.Properties.Add(new PSNoteProperty(names.Assign(property.Name), property.Value));
+                    Add(target, names, property.Name, property.Value, warn);
                 }
             }
         }
 
         return target;
+    }
+
+    /// <summary>Names already warned about: an input's own property that a new value could not take.</summary>
+    private readonly HashSet<string> _renamedWarned = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Adds a value the results bring to an object input. When the input already has a property of that name, the
+    /// input's own value stays and the new one goes under a prefixed name: said once a name, as a warning, so a
+    /// script reading <c>.Output</c> never takes the input's old value for the job's.
+    /// </summary>
+    private void Add(PSObject target, PropertyNames names, string name, object? value, Action<string> warn)
+    {
+        string assigned = names.Assign(name);
+        target.Properties.Add(new PSNoteProperty(assigned, value));
+        if (!string.Equals(assigned, name, StringComparison.Ordinal) && _renamedWarned.Add(name))
+        {
+            warn($"The input objects already have a property '{name}', which is kept as it was; the job's new value " +
+                $"is in '{assigned}'. Rename or remove the input's '{name}' (Select-Object -ExcludeProperty {name}) to get " +
+                $"the new value under its own name.");
+        }
     }
 
     /// <summary>The results' column named by -On (exactly, else in any case); JoinKeyNotFound when there is none.</summary>
