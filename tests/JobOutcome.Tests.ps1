@@ -79,6 +79,21 @@ Describe 'Results of a job that ended without results' {
         Test-Path -LiteralPath $target | Should -BeFalse
     }
 
+    It 'Get-SutroJobResultLink on a FAILED job is JobFailed, and on a CANCELLED job JobCancelled' {
+        Get-SutroJobResultLink job_failed_001 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'JobFailed,Sutro.Commands.GetSutroJobResultLinkCommand'
+        $err[0].Exception.Message | Should -BeExactly $failedMessage
+        Get-SutroJobResultLink job_cancelled_001 @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'JobCancelled,Sutro.Commands.GetSutroJobResultLinkCommand'
+        $err[0].Exception.Message | Should -BeExactly $cancelledMessage
+    }
+
+    It 'Join-SutroJobResult on a FAILED job is JobFailed and writes no row' {
+        'a', 'b' | Join-SutroJobResult -JobId job_failed_001 -Format Json @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'JobFailed,Sutro.Commands.JoinSutroJobResultCommand'
+        $err[0].Exception.Message | Should -BeExactly $failedMessage
+    }
+
     It 'the other jobs of the same command still run' {
         $rows = @(Get-SutroJobResult job_failed_001, job_12345, job_cancelled_001 -Format Json @common -ErrorVariable err -ErrorAction SilentlyContinue)
         $rows.Count | Should -Be 5

@@ -139,7 +139,7 @@ internal sealed partial class SutroApi
     /// JobFailed (with the failure reason) or JobCancelled for a job that will never have results, named as
     /// <c>jobs/{id}</c> gives it; from the status answer alone when the job itself cannot be read.
     /// </summary>
-    private async Task<SutroJobException> EndedWithoutResultsAsync(string jobId, JobStatusAnswer answer,
+    internal async Task<SutroJobException> EndedWithoutResultsAsync(string jobId, JobStatusAnswer answer,
         CancellationToken cancellationToken)
     {
         Job job;

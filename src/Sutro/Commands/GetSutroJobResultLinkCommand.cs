@@ -104,14 +104,23 @@ public sealed class GetSutroJobResultLinkCommand : SutroApiCmdlet
     /// <summary>What to quote to support, as the end of a message (empty when the answer gave nothing).</summary>
     private static string Quote(SutroApiException ex) => ex.Reference is { } reference ? " " + reference.Sentence : string.Empty;
 
-    /// <summary>JobNotComplete for a 409, saying the job's status where it can be read.</summary>
-    private static async Task<SutroApiException> NotCompleteAsync(SutroApi api, string id, SutroApiException ex,
+    /// <summary>
+    /// JobNotComplete for a 409, saying the job's status where it can be read; JobFailed or JobCancelled for a job
+    /// that will never have results.
+    /// </summary>
+    private static async Task<SutroException> NotCompleteAsync(SutroApi api, string id, SutroApiException ex,
         CancellationToken token)
     {
         string? status = null;
         try
         {
-            status = (await api.GetStatusAsync(id, token).ConfigureAwait(false)).Status;
+            var answer = await api.GetStatusAsync(id, token).ConfigureAwait(false);
+            if (JobOutcome.EndedWithoutResults(answer.Status))
+            {
+                return await api.EndedWithoutResultsAsync(id, answer, token).ConfigureAwait(false);
+            }
+
+            status = answer.Status;
         }
         catch (SutroApiException)
         {
