@@ -167,7 +167,7 @@ Describe 'Set-SutroApiUrl' {
         Set-SutroApiUrl $other -WarningAction SilentlyContinue -WarningVariable warned
         $warned.Count | Should -Be 1
         Invoke-MockControl $server 'reset' | Out-Null
-        Get-SutroJob job_12345 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err = @(Get-TerminatingError { Get-SutroJob job_12345 })
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'ApiKeyNotFound,Sutro.Commands.GetSutroJobCommand'
         Get-MockRequest $server | Should -BeNullOrEmpty
         (Get-Content -LiteralPath $configPath -Raw) | Should -Not -Match ([regex]::Escape($server.Key))
