@@ -49,6 +49,15 @@ Describe 'A URL that is not a Sutro API' {
         Test-Path -LiteralPath (Join-Path $TestDrive 'x.json') | Should -BeFalse
     }
 
+    It 'Test-SutroConnection on such a server is ApiNotFound too' {
+        Invoke-MockControl $server 'faults' -Body @{ path = '/v1/'; times = -1; status = 404; body = '{"detail": "Not Found"}' } | Out-Null
+        $caught = Get-TerminatingError { Test-SutroConnection @common }
+        $caught.FullyQualifiedErrorId | Should -BeExactly 'ApiNotFound,Sutro.Commands.TestSutroConnectionCommand'
+        $caught.Exception.Message | Should -BeExactly ("This URL does not look like a Sutro API: $($server.Url)/v1/ answered 404 Not Found to " +
+            'try-authentication, and to auth/check and try-authentication, which every Sutro deployment serves. Check the API URL ' +
+            "given by -ApiUrl, Connect-Sutro or SUTRO_API_URL: it is your deployment's address.")
+    }
+
     It 'a job that does not exist on a real Sutro API stays JobNotFound, and non-terminating' {
         $rows = Get-SutroJobResult job_nope, job_12345 -Format Json @common -ErrorVariable err -ErrorAction SilentlyContinue
         @($rows).Count | Should -Be 5

@@ -131,9 +131,13 @@ Expand-Archive -LiteralPath `$zip -DestinationPath `$dir -Force
             "$module; `$count = (Import-SutroJobResult -LiteralPath $(Quote $file[1]) | Measure-Object).Count"
     }
     $size = (Get-Item -LiteralPath $Data.Parquet).Length
+    # Export records the job id in the Parquet footer: the case counts the bytes before the footer (the data pages,
+    # which must be the served file's).
+    $dataBytes = { param($path) "`$f = [IO.File]::OpenRead($path); `$null = `$f.Seek(-8, 'End'); `$b = [byte[]]::new(4); `$f.ReadExactly(`$b); `$f.Dispose(); (Get-Item -LiteralPath $path).Length - 8 - [BitConverter]::ToInt32(`$b, 0)" }
+    $servedData = & ([scriptblock]::Create((& $dataBytes (Quote $Data.Parquet))))
     Add 'Export-SutroJobResult -Format Parquet' 'Export' 'BuiltinExport' `
-        "$module; Export-SutroJobResult -JobId $($Data.JobId) -Format Parquet -LiteralPath (Join-Path $scratch 'export.parquet') -IncludeInput -IncludeCumulativeLogprob $api; `$count = (Get-Item -LiteralPath (Join-Path $scratch 'export.parquet')).Length" `
-        -Expect $size -Reset 'export.parquet'
+        "$module; Export-SutroJobResult -JobId $($Data.JobId) -Format Parquet -LiteralPath (Join-Path $scratch 'export.parquet') -IncludeInput -IncludeCumulativeLogprob $api; `$count = $(& $dataBytes "(Join-Path $scratch 'export.parquet')")" `
+        -Expect $servedData -Reset 'export.parquet'
     Add 'Built-in: Invoke-WebRequest -OutFile (Parquet)' 'BuiltinExport' '' `
         "Invoke-WebRequest -Uri $(& $resultsUri $Data.JobId 'parquet') -Headers $headers -OutFile (Join-Path $scratch 'builtin.parquet'); `$count = (Get-Item -LiteralPath (Join-Path $scratch 'builtin.parquet')).Length" `
         -Expect $size -Reset 'builtin.parquet'

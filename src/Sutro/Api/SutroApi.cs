@@ -93,6 +93,11 @@ internal sealed partial class SutroApi
         {
             return false;
         }
+        catch (SutroApiException ex) when (IsNotFound(ex))
+        {
+            // Every deployment serves try-authentication: a 404 here (and for auth/check) is a URL that is no Sutro API.
+            throw await ExplainNotFoundAsync("try-authentication", ex, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
