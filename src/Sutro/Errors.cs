@@ -67,6 +67,7 @@ public static class ErrorIds
     public const string InsufficientDiskSpace = "InsufficientDiskSpace";
     public const string ResultsLinkFailed = "ResultsLinkFailed";
     public const string ResultsSizeMismatch = "ResultsSizeMismatch";
+    public const string CacheRemoveFailed = "CacheRemoveFailed";
 
     // Submitting jobs.
     public const string SubmissionRejected = "SubmissionRejected";

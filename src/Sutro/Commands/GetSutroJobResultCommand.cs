@@ -1,6 +1,8 @@
 using System;
+using System.IO;
 using System.Management.Automation;
 using Sutro.Api;
+using Sutro.Cache;
 using Sutro.Jobs;
 using Sutro.Results;
 using Sutro.Rows;
@@ -52,6 +54,17 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
     [ValidateRange(0.1, 3600)]
     public double PollIntervalSec { get; set; } = 5;
 
+    /// <summary>Neither reads nor writes the local results cache.</summary>
+    [Parameter]
+    public SwitchParameter NoCache { get; set; }
+
+    /// <summary>Downloads the results even when the cache holds them, and replaces the cache file.</summary>
+    [Parameter]
+    public SwitchParameter Refresh { get; set; }
+
+    /// <summary>The cache is used for Parquet only: -Format Json and Csv ask for the server's own file.</summary>
+    private bool Cached => !NoCache && Format == ResultFormat.Parquet;
+
     protected override void BeginProcessing()
     {
         FormatViews.EnsureLoaded(this);
@@ -61,6 +74,13 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException("-Raw keeps every output exactly as the server sent it, so it cannot be combined with -ExpandOutput. Use one or the other."),
                 ErrorIds.RawWithExpandOutput, ErrorCategory.InvalidArgument, null));
+        }
+
+        if (NoCache && Refresh)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-NoCache leaves the results cache alone, while -Refresh replaces the cached results. Use one or the other."),
+                ErrorIds.ParameterConflict, ErrorCategory.InvalidArgument, null));
         }
     }
 
@@ -86,6 +106,25 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
 
     private void FetchRows(string jobId)
     {
+        var asked = new ColumnsAsked(IncludeInput, IncludeCumulativeLogprob);
+        var cache = ResultsCache.ForUser();
+        bool cached = Cached && ResultsCache.CanName(jobId);
+        if (Cached && !cached)
+        {
+            WriteVerbose($"Job {jobId}: the id cannot name a cache file, so the results cache is not used.");
+        }
+
+        if (cached && !Refresh)
+        {
+            var found = CachedResults.Find(cache, jobId, IncludeInput, IncludeCumulativeLogprob, StopToken);
+            WriteVerbose(found.Reason);
+            if (found.Path is not null)
+            {
+                WriteCachedRows(jobId, found.Path, asked);
+                return;
+            }
+        }
+
         var api = CreateApi();
         var request = new ResultsRequest(jobId, Format, IncludeInput, IncludeCumulativeLogprob)
         {
@@ -107,7 +146,41 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
             progress.Complete();
         }
 
+        if (cached && file.Format == ResultFormat.Parquet)
+        {
+            Store(cache, jobId, download.Path, asked);
+        }
+
         WriteRows(jobId, download.Path, file.Format, validator);
+    }
+
+    /// <summary>Saves a complete Parquet download in the cache; a cache that cannot be written is a warning.</summary>
+    private void Store(ResultsCache cache, string jobId, string path, ColumnsAsked asked)
+    {
+        try
+        {
+            WriteVerbose(CacheWriter.Store(cache, jobId, path, asked, StopToken));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteWarning($"Job {jobId}: the results could not be saved to the results cache {cache.Folder}: {ex.Message} " +
+                "The rows are written all the same; use -NoCache to skip the cache.");
+        }
+    }
+
+    /// <summary>The rows of a cache file, with the inputs and logprobs only when asked for.</summary>
+    private void WriteCachedRows(string jobId, string path, ColumnsAsked asked)
+    {
+        try
+        {
+            ResultRowWriter.Write(path, ResultFormat.Parquet, new[] { jobId }, jobId, Raw, ExpandOutput, $"Job {jobId}",
+                ProgressIds.GetSutroJobResultDecode, RowSinks.For(this), StopToken, asked: asked);
+        }
+        catch (ResultDecodeException ex)
+        {
+            throw new ResultDecodeException($"The cached results of job '{jobId}' ({path}) could not be read: {ex.Message} " +
+                "Run the command again with -Refresh to download them again.", ex);
+        }
     }
 
     /// <summary>Decodes the downloaded file, shapes each row and writes it to the pipeline.</summary>
