@@ -39,6 +39,10 @@ function Start-SutroMockServer {
         if (-not $process.HasExited) { $process.Kill() }
         throw 'The mock Sutro server did not start.'
     }
+    # Get-SutroJobResult keeps results in ~/.sutro/job-results by default, which would serve one test's rows of a
+    # job to the next test of the same job (whose mock answers differ) and write into this machine's home folder:
+    # the suites run it with -NoCache unless they test the cache (SutroCache.Tests.ps1 turns this off).
+    $global:PSDefaultParameterValues['Get-SutroJobResult:NoCache'] = $true
     [pscustomobject]@{ Url = $url; StorageUrl = $storage; Key = $Key; Process = $process }
 }
 

@@ -140,6 +140,12 @@ internal static class CacheWriter
 
         if (!Directory.Exists(folder))
         {
+            // Each folder made here is owner-only: .sutro too, as Connect-Sutro -Save makes it.
+            if (Path.GetDirectoryName(folder) is { } parent && !Directory.Exists(parent))
+            {
+                Directory.CreateDirectory(parent, OwnerFolder);
+            }
+
             Directory.CreateDirectory(folder, OwnerFolder);
             return;
         }
