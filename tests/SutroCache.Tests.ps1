@@ -204,6 +204,13 @@ Describe 'The results cache' {
             Test-Path -LiteralPath $folder | Should -BeFalse
         }
 
+        It '-Wait has nothing to wait for when the cache holds the results' {
+            Get-SutroJobResult job_same_001 @common | Out-Null
+            Invoke-MockControl $server 'reset' | Out-Null
+            Get-SutroJobResult job_same_001 -Wait @common | Should -HaveCount 7
+            @(Get-MockRequest $server) | Should -HaveCount 0
+        }
+
         It '-NoCache with -Refresh is ParameterConflict' {
             { Get-SutroJobResult job_same_001 @common -NoCache -Refresh } | Should -Throw -ErrorId 'ParameterConflict,Sutro.Commands.GetSutroJobResultCommand'
         }
@@ -225,6 +232,17 @@ Describe 'The results cache' {
             $summary = Get-SutroCache -Summary
             $summary.Folder, $summary.Count, $summary.Bytes | Should -Be @($folder, 2, ($entries[0].Bytes + $entries[1].Bytes))
             (Get-SutroCache -JobId job_same_001 -Summary).Count | Should -Be 1
+        }
+    }
+
+    Context 'Tab completion' {
+        It 'offers the cached jobs for -JobId of <Command>' -ForEach @(@{ Command = 'Get-SutroCache' }, @{ Command = 'Clear-SutroCache' }) {
+            Get-SutroJobResult job_same_001 @common | Out-Null
+            Get-SutroJobResult job_demo_001 @common | Out-Null
+            $line = "$Command -JobId job_s"
+            $found = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+            $found.CompletionText | Should -Be @('job_same_001')
+            $found.ToolTip | Should -Be @("job_same_001 ($((Get-Item -LiteralPath (Get-SdkCachePath 'job_same_001')).Length) bytes)")
         }
     }
 

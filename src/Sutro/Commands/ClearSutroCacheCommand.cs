@@ -24,6 +24,7 @@ public sealed class ClearSutroCacheCommand : SutroCmdlet
     [Alias("Id", "job_id")]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(CachedJobIdCompleter))]
     public string[]? JobId { get; set; }
 
     protected override void ProcessRecord()

@@ -23,6 +23,7 @@ public sealed class GetSutroCacheCommand : SutroCmdlet
     [Alias("Id", "job_id")]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(CachedJobIdCompleter))]
     public string[]? JobId { get; set; }
 
     /// <summary>One object with the cache folder, the number of entries and their total size, instead of the entries.</summary>

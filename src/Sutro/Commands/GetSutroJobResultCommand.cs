@@ -90,11 +90,6 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
         {
             try
             {
-                if (Wait)
-                {
-                    WaitForSuccess(id);
-                }
-
                 FetchRows(id);
             }
             catch (Exception ex) when (IsPerItemFailure(ex))
@@ -120,9 +115,19 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
             WriteVerbose(found.Reason);
             if (found.Path is not null)
             {
+                // Only a succeeded job has results to cache, so there is nothing to wait for.
                 WriteCachedRows(jobId, found.Path, asked);
                 return;
             }
+        }
+        else if (cached)
+        {
+            WriteVerbose($"Job {jobId}: -Refresh: the results are downloaded again and replace the cached ones.");
+        }
+
+        if (Wait)
+        {
+            WaitForSuccess(jobId);
         }
 
         var api = CreateApi();
