@@ -170,6 +170,24 @@ Describe 'The results cache' {
             (Get-FileHash -LiteralPath $path).Hash | Should -Be $right
         }
 
+        It 'a cached file damaged inside a page is ResultDecodeFailed that names -Refresh, which mends it' {
+            Get-SutroJobResult job_demo_001 @common | Out-Null
+            $path = Get-SdkCachePath 'job_demo_001'
+            $right = (Get-FileHash -LiteralPath $path).Hash
+            $bytes = [IO.File]::ReadAllBytes($path)
+            for ($i = 40; $i -lt 200; $i++) { $bytes[$i] = $bytes[$i] -bxor 0x5A }  # inside the first page, the footer intact
+            [IO.File]::WriteAllBytes($path, $bytes)
+            Invoke-MockControl $server 'reset' | Out-Null
+            $rows = Get-SutroJobResult job_demo_001 @common -ErrorVariable failed -ErrorAction SilentlyContinue
+            $rows | Should -BeNullOrEmpty
+            @(Get-MockRequest $server) | Should -HaveCount 0
+            $failed | Should -HaveCount 1
+            $failed[0].FullyQualifiedErrorId | Should -BeExactly 'ResultDecodeFailed,Sutro.Commands.GetSutroJobResultCommand'
+            $failed[0].Exception.Message | Should -BeLike "The cached results of job 'job_demo_001' ($path) could not be read: *Run the command again with -Refresh to download them again."
+            Get-SutroJobResult job_demo_001 @common -Refresh | Should -HaveCount 12
+            (Get-FileHash -LiteralPath $path).Hash | Should -Be $right
+        }
+
         It 'reads a file the SDK wrote (inference_result), and takes it as the SDK does for inputs and logprobs' {
             New-Item -ItemType Directory -Path $folder -Force | Out-Null
             $path = Get-SdkCachePath 'job_12345'

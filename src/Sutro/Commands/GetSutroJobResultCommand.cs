@@ -63,7 +63,7 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
     public SwitchParameter Refresh { get; set; }
 
     /// <summary>The cache is used for Parquet only: -Format Json and Csv ask for the server's own file.</summary>
-    private bool Cached => !NoCache && Format == ResultFormat.Parquet;
+    private bool CacheApplies => !NoCache && Format == ResultFormat.Parquet;
 
     protected override void BeginProcessing()
     {
@@ -103,13 +103,13 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
     {
         var asked = new ColumnsAsked(IncludeInput, IncludeCumulativeLogprob);
         var cache = ResultsCache.ForUser();
-        bool cached = Cached && ResultsCache.CanName(jobId);
-        if (Cached && !cached)
+        bool useCache = CacheApplies && ResultsCache.CanName(jobId);
+        if (CacheApplies && !useCache)
         {
             WriteVerbose($"Job {jobId}: the id cannot name a cache file, so the results cache is not used.");
         }
 
-        if (cached && !Refresh)
+        if (useCache && !Refresh)
         {
             var found = CachedResults.Find(cache, jobId, IncludeInput, IncludeCumulativeLogprob, StopToken);
             WriteVerbose(found.Reason);
@@ -120,7 +120,7 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
                 return;
             }
         }
-        else if (cached)
+        else if (useCache)
         {
             WriteVerbose($"Job {jobId}: -Refresh: the results are downloaded again and replace the cached ones.");
         }
@@ -151,7 +151,7 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
             progress.Complete();
         }
 
-        if (cached && file.Format == ResultFormat.Parquet)
+        if (useCache && file.Format == ResultFormat.Parquet)
         {
             Store(cache, jobId, download.Path, asked);
         }
