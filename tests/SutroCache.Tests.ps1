@@ -253,6 +253,23 @@ Describe 'The results cache' {
         }
     }
 
+    Context 'The view of entries' {
+        It 'is a table of JobId, Bytes, LastWriteTime and Columns' {
+            Get-SutroJobResult job_same_001 -IncludeInput @common | Out-Null
+            $file = Get-Item -LiteralPath (Get-SdkCachePath 'job_same_001')
+            $rendering = $PSStyle.OutputRendering
+            try {
+                $PSStyle.OutputRendering = 'PlainText'
+                $lines = @((Get-SutroCache | Out-String -Width 160) -split "`r?`n" | Where-Object { $_.Trim() } | ForEach-Object { $_.TrimEnd() })
+            }
+            finally { $PSStyle.OutputRendering = $rendering }
+            $lines | Should -HaveCount 3
+            $lines[0] | Should -BeExactly ('JobId'.PadRight(40) + ' ' + 'Bytes'.PadLeft(12) + ' ' + 'LastWriteTime'.PadRight(19) + ' Columns')
+            $lines[2] | Should -BeExactly ('job_same_001'.PadRight(40) + ' ' + "$($file.Length)".PadLeft(12) + ' ' +
+                $file.LastWriteTime.ToString('yyyy-MM-dd HH:mm:ss') + ' inputs, inference_result, row_id, confidence_score')
+        }
+    }
+
     Context 'Tab completion' {
         It 'offers the cached jobs for -JobId of <Command>' -ForEach @(@{ Command = 'Get-SutroCache' }, @{ Command = 'Clear-SutroCache' }) {
             Get-SutroJobResult job_same_001 @common | Out-Null

@@ -30,6 +30,8 @@ public sealed class GetSutroCacheCommand : SutroCmdlet
     [Parameter(Mandatory = true, ParameterSetName = "Summary")]
     public SwitchParameter Summary { get; set; }
 
+    protected override void BeginProcessing() => FormatViews.EnsureLoaded(this);
+
     protected override void ProcessRecord()
     {
         if (JobId is null)
