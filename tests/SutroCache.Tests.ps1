@@ -53,6 +53,20 @@ Describe 'The results cache' {
             $second.JobId | Select-Object -Unique | Should -BeExactly 'job_same_001'
         }
 
+        It 'gives the same rows from the cache with <Switch> (<Job>)' -ForEach @(
+            @{ Job = 'job_structured_gen'; Switch = 'ExpandOutput' }
+            @{ Job = 'job_reasoning_gen'; Switch = 'Raw' }
+            @{ Job = 'job_reasoning_gen'; Switch = 'ExpandOutput' }
+        ) {
+            $options = @{ $Switch = $true }
+            $first = Get-SutroJobResult $Job @options @common -WarningAction SilentlyContinue
+            Invoke-MockControl $server 'reset' | Out-Null
+            $second = Get-SutroJobResult $Job @options @common -WarningAction SilentlyContinue
+            @(Get-MockRequest $server) | Should -HaveCount 0
+            $second.Count | Should -BeGreaterThan 0
+            ($second | ConvertTo-RowText) -join "`n" | Should -BeExactly (($first | ConvertTo-RowText) -join "`n")
+        }
+
         It 'says in verbose text when it wrote and when it read the cache, and never shows the key' {
             $wrote = Get-VerboseText { Get-SutroJobResult job_same_001 @common -Verbose }
             $read = Get-VerboseText { Get-SutroJobResult job_same_001 @common -Verbose }
@@ -227,6 +241,15 @@ Describe 'The results cache' {
             Invoke-MockControl $server 'reset' | Out-Null
             Get-SutroJobResult job_same_001 -Wait @common | Should -HaveCount 7
             @(Get-MockRequest $server) | Should -HaveCount 0
+        }
+
+        It 'a cache that cannot be written is a warning; the rows are written all the same' {
+            New-Item -ItemType Directory -Path (Split-Path $folder) -Force | Out-Null
+            Set-Content -LiteralPath $folder -Value 'a file where the folder belongs'
+            $rows = Get-SutroJobResult job_same_001 @common -WarningVariable warned -WarningAction SilentlyContinue
+            $rows | Should -HaveCount 7
+            $warned | Should -HaveCount 1
+            "$($warned[0])" | Should -BeLike "Job job_same_001: the results could not be saved to the results cache $folder`: * The rows are written all the same; use -NoCache to skip the cache."
         }
 
         It '-NoCache with -Refresh is ParameterConflict' {
