@@ -338,6 +338,16 @@ Describe 'The results cache' {
             @(Get-ChildItem -LiteralPath $folder -Force).Name | Should -Be @('notes.txt')
         }
 
+        It 'removes nothing when the pipeline brings no job (a filter that matched none)' {
+            $before = @(Get-ChildItem -LiteralPath $folder -Force).Name
+            $cleared = Get-SutroCache | Where-Object LastWriteTime -lt (Get-Date).AddDays(-30) | Clear-SutroCache -Confirm:$false
+            $cleared.Count, $cleared.BytesFreed | Should -Be @(0, 0)
+            (@() | Clear-SutroCache).Count | Should -Be 0
+            @(Get-ChildItem -LiteralPath $folder -Force).Name | Should -Be $before
+            @(@() | Get-SutroCache) | Should -HaveCount 0
+            (@() | Get-SutroCache -Summary).Count | Should -Be 0
+        }
+
         It 'takes the entries of Get-SutroCache from the pipeline; a job with nothing cached is no error' {
             $cleared = Get-SutroCache job_demo* | Clear-SutroCache
             $cleared.JobIds | Should -Be @('job_demo_001')

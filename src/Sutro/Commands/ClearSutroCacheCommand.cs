@@ -9,7 +9,8 @@ namespace Sutro.Commands;
 
 /// <summary>
 /// Clear-SutroCache: removes cached results from ~/.sutro/job-results, of the jobs named (wildcards allowed) or,
-/// without -JobId, of every job (with the hidden files of writes that did not finish); writes one
+/// without -JobId and without pipeline input, of every job (with the hidden files of writes that did not finish);
+/// a pipeline that brings no job removes nothing. Writes one
 /// <see cref="ResultsCacheCleared"/> with the bytes freed. Files of other kinds in the folder are left alone.
 /// </summary>
 [Cmdlet(VerbsCommon.Clear, "SutroCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
@@ -40,7 +41,13 @@ public sealed class ClearSutroCacheCommand : SutroCmdlet
     {
         var cache = ResultsCache.ForUser();
         var targets = new List<(FileInfo File, string? JobId)>();
-        if (_named)
+        if (!_named && MyInvocation.ExpectingInput)
+        {
+            // A pipeline that brought no job (a filter that matched none) removes none: only a bare
+            // Clear-SutroCache clears everything.
+            WriteVerbose("No job came through the pipeline, so nothing is removed from the results cache.");
+        }
+        else if (_named)
         {
             var patterns = _ids.Select(id => new WildcardPattern(id, WildcardOptions.CultureInvariant)).ToList();
             targets.AddRange(cache.Files().Select(f => (f, ResultsCache.JobIdOf(f.Name)))

@@ -46,7 +46,10 @@ public sealed class GetSutroCacheCommand : SutroCmdlet
     protected override void EndProcessing()
     {
         var cache = ResultsCache.ForUser();
-        var entries = CacheEntries.List(cache, _filtered ? _patterns : null);
+        // A pipeline that brought no job (a filter that matched none) lists none, as Clear-SutroCache removes none.
+        var entries = _filtered || !MyInvocation.ExpectingInput
+            ? CacheEntries.List(cache, _filtered ? _patterns : null)
+            : Array.Empty<ResultsCacheEntry>();
         long bytes = entries.Sum(e => e.Bytes);
         WriteVerbose($"The results cache {cache.Folder} holds {entries.Count} matching jobs' results, {bytes} bytes.");
         if (Summary)
