@@ -10,9 +10,11 @@
     CompatiblePSEditions = @('Core')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
+        'Clear-SutroCache'
         'Connect-Sutro'
         'Disconnect-Sutro'
         'Export-SutroJobResult'
+        'Get-SutroCache'
         'Get-SutroJob'
         'Get-SutroJobResult'
         'Get-SutroJobResultLink'

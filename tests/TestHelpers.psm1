@@ -39,6 +39,10 @@ function Start-SutroMockServer {
         if (-not $process.HasExited) { $process.Kill() }
         throw 'The mock Sutro server did not start.'
     }
+    # Get-SutroJobResult keeps results in ~/.sutro/job-results by default, which would serve one test's rows of a
+    # job to the next test of the same job (whose mock answers differ) and write into this machine's home folder:
+    # the suites run it with -NoCache unless they test the cache (SutroCache.Tests.ps1 turns this off).
+    $global:PSDefaultParameterValues['Get-SutroJobResult:NoCache'] = $true
     [pscustomobject]@{ Url = $url; StorageUrl = $storage; Key = $Key; Process = $process }
 }
 
@@ -119,7 +123,8 @@ function Invoke-ChildPwsh {
     .SYNOPSIS
         Runs a script in a fresh pwsh (the one running the tests, -NoProfile -NonInteractive) and returns
         its exit code and the text it wrote to standard output and standard error. -Environment sets
-        variables of the child (a $null value removes one).
+        variables of the child (a $null value removes one); without HOME there, the child gets a fresh
+        temporary home folder, removed afterwards.
     #>
     param(
         [Parameter(Mandatory)][string]$Command,
@@ -146,6 +151,14 @@ function Invoke-ChildPwsh {
     $info.Environment['POWERSHELL_TELEMETRY_OPTOUT'] = '1'
     $info.Environment['POWERSHELL_UPDATECHECK'] = 'Off'
     $info.Environment['NO_COLOR'] = '1'
+    # A home folder of its own unless the caller gives one, so that nothing a child keeps there (the results
+    # cache of Get-SutroJobResult, saved settings) lands in this machine's home folder.
+    $childHome = $null
+    if (-not $Environment.ContainsKey('HOME')) {
+        $childHome = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "sutro-child-home-$([guid]::NewGuid().ToString('N'))")).FullName
+        $info.Environment['HOME'] = $childHome
+        $info.Environment['USERPROFILE'] = $childHome
+    }
     foreach ($key in $Environment.Keys) {
         if ($null -eq $Environment[$key]) { [void]$info.Environment.Remove($key) } else { $info.Environment[$key] = [string]$Environment[$key] }
     }
@@ -163,6 +176,7 @@ function Invoke-ChildPwsh {
     }
     finally {
         $process.Dispose()
+        if ($childHome) { Remove-Item -LiteralPath $childHome -Recurse -Force -ErrorAction Ignore }
     }
 }
 

@@ -70,6 +70,7 @@ public static class ErrorIds
     public const string ResultsLinkFailed = "ResultsLinkFailed";
     public const string ResultsLinkUnsupported = "ResultsLinkUnsupported";
     public const string ResultsSizeMismatch = "ResultsSizeMismatch";
+    public const string CacheRemoveFailed = "CacheRemoveFailed";
 
     // Submitting jobs.
     public const string SubmissionRejected = "SubmissionRejected";

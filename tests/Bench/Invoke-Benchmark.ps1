@@ -95,6 +95,7 @@ function New-BenchCase($Server, $Data) {
     $resultsUri = { param($job, $format) Quote "$($Server.Url)/v1/jobs/$job/results?format=$format&include_inputs=true&include_cumulative_logprobs=true" }
     $headers = "@{ Authorization = 'Key $($Server.Key)' }"
     $scratch = Quote $Data.Scratch
+    # Get-SutroJobResult runs with -NoCache: every run measures the download and decoding, not the results cache.
     $cases = [System.Collections.Generic.List[object]]::new()
     function Add([string]$Name, [string]$Group, [string]$Baseline, [string]$Script, [long]$Expect = $n, [string[]]$Reset) {
         $cases.Add([pscustomobject]@{ Name = $Name; Group = $Group; Baseline = $Baseline; Script = $Script; Expect = $Expect; Reset = $Reset })
@@ -103,16 +104,16 @@ function New-BenchCase($Server, $Data) {
     Add 'Floor: Write-FloorRow | Measure-Object' 'Floor' '' "Import-Module $(Quote $floorModule); `$count = (Write-FloorRow -Count $n | Measure-Object).Count"
     foreach ($format in 'Parquet', 'Csv', 'Json') {
         Add "Get-SutroJobResult -Format $format | Measure-Object" $format $(if ($format -ne 'Parquet') { "Builtin$format" }) `
-            "$module; `$count = (Get-SutroJobResult -JobId $($Data.JobId) -Format $format -IncludeInput -IncludeCumulativeLogprob $api | Measure-Object).Count"
+            "$module; `$count = (Get-SutroJobResult -JobId $($Data.JobId) -Format $format -IncludeInput -IncludeCumulativeLogprob -NoCache $api | Measure-Object).Count"
     }
     Add 'Get-SutroJobResult -Format Parquet (one row group) | Measure-Object' 'Parquet1' '' `
-        "$module; `$count = (Get-SutroJobResult -JobId $($Data.OneGroupJobId) -Format Parquet -IncludeInput -IncludeCumulativeLogprob $api | Measure-Object).Count"
+        "$module; `$count = (Get-SutroJobResult -JobId $($Data.OneGroupJobId) -Format Parquet -IncludeInput -IncludeCumulativeLogprob -NoCache $api | Measure-Object).Count"
     Add 'Get-SutroJobResult -Format Parquet (122,880-row groups) | Measure-Object' 'Parquet122880' '' `
-        "$module; `$count = (Get-SutroJobResult -JobId $($Data.DuckJobId) -Format Parquet -IncludeInput -IncludeCumulativeLogprob $api | Measure-Object).Count"
+        "$module; `$count = (Get-SutroJobResult -JobId $($Data.DuckJobId) -Format Parquet -IncludeInput -IncludeCumulativeLogprob -NoCache $api | Measure-Object).Count"
     $csvOut = Quote (Join-Path $Data.Scratch 'pipe.csv')
     Add 'Floor: Write-FloorRow | Export-Csv' 'FloorCsv' '' "Import-Module $(Quote $floorModule); Write-FloorRow -Count $n | Export-Csv -LiteralPath $csvOut; `$count = $n" -Reset 'pipe.csv'
     Add 'Get-SutroJobResult -Format Parquet | Export-Csv' 'ParquetCsv' 'FloorCsv' `
-        "$module; Get-SutroJobResult -JobId $($Data.JobId) -Format Parquet -IncludeInput -IncludeCumulativeLogprob $api | Export-Csv -LiteralPath $csvOut; `$count = $n" -Reset 'pipe.csv'
+        "$module; Get-SutroJobResult -JobId $($Data.JobId) -Format Parquet -IncludeInput -IncludeCumulativeLogprob -NoCache $api | Export-Csv -LiteralPath $csvOut; `$count = $n" -Reset 'pipe.csv'
     Add 'Built-in CSV: Invoke-WebRequest -OutFile, Expand-Archive, Import-Csv | Measure-Object' 'BuiltinCsv' '' @"
 `$zip = Join-Path $scratch 'builtin.zip'; `$dir = Join-Path $scratch 'builtin-csv'
 Invoke-WebRequest -Uri $(& $resultsUri $Data.JobId 'csv') -Headers $headers -OutFile `$zip

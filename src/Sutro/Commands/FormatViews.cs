@@ -7,7 +7,7 @@ namespace Sutro.Commands;
 
 /// <summary>
 /// Loads the module's table and list views (Sutro.Format.ps1xml) into the session the first time a cmdlet that
-/// emits a job, a quota, a connection or result rows runs, rather than at import. The first format file a session
+/// emits a job, a quota, a connection, result rows or cache entries runs, rather than at import. The first format file a session
 /// loads makes PowerShell build its whole format table (about 0.15 s, most of what importing the module would
 /// cost), so a session that only configures the module (Connect-Sutro aside) or only imports it pays nothing.
 /// </summary>

@@ -1,6 +1,8 @@
 using System;
+using System.IO;
 using System.Management.Automation;
 using Sutro.Api;
+using Sutro.Cache;
 using Sutro.Jobs;
 using Sutro.Results;
 using Sutro.Rows;
@@ -52,6 +54,17 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
     [ValidateRange(0.1, 3600)]
     public double PollIntervalSec { get; set; } = 5;
 
+    /// <summary>Neither reads nor writes the local results cache.</summary>
+    [Parameter]
+    public SwitchParameter NoCache { get; set; }
+
+    /// <summary>Downloads the results even when the cache holds them, and replaces the cache file.</summary>
+    [Parameter]
+    public SwitchParameter Refresh { get; set; }
+
+    /// <summary>The cache is used for Parquet only: -Format Json and Csv ask for the server's own file.</summary>
+    private bool CacheApplies => !NoCache && Format == ResultFormat.Parquet;
+
     protected override void BeginProcessing()
     {
         FormatViews.EnsureLoaded(this);
@@ -62,6 +75,13 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
                 new ArgumentException("-Raw keeps every output exactly as the server sent it, so it cannot be combined with -ExpandOutput. Use one or the other."),
                 ErrorIds.RawWithExpandOutput, ErrorCategory.InvalidArgument, null));
         }
+
+        if (NoCache && Refresh)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-NoCache leaves the results cache alone, while -Refresh replaces the cached results. Use one or the other."),
+                ErrorIds.ParameterConflict, ErrorCategory.InvalidArgument, null));
+        }
     }
 
     protected override void ProcessRecord()
@@ -70,11 +90,6 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
         {
             try
             {
-                if (Wait)
-                {
-                    WaitForSuccess(id);
-                }
-
                 FetchRows(id);
             }
             catch (Exception ex) when (IsPerItemFailure(ex))
@@ -86,6 +101,35 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
 
     private void FetchRows(string jobId)
     {
+        var asked = new ColumnsAsked(IncludeInput, IncludeCumulativeLogprob);
+        var cache = ResultsCache.ForUser();
+        bool useCache = CacheApplies && ResultsCache.CanName(jobId);
+        if (CacheApplies && !useCache)
+        {
+            WriteVerbose($"Job {jobId}: the id cannot name a cache file, so the results cache is not used.");
+        }
+
+        if (useCache && !Refresh)
+        {
+            var found = CachedResults.Find(cache, jobId, IncludeInput, IncludeCumulativeLogprob, StopToken);
+            WriteVerbose(found.Reason);
+            if (found.Path is not null)
+            {
+                // Only a succeeded job has results to cache, so there is nothing to wait for.
+                WriteCachedRows(jobId, found.Path, asked);
+                return;
+            }
+        }
+        else if (useCache)
+        {
+            WriteVerbose($"Job {jobId}: -Refresh: the results are downloaded again and replace the cached ones.");
+        }
+
+        if (Wait)
+        {
+            WaitForSuccess(jobId);
+        }
+
         var api = CreateApi();
         var request = new ResultsRequest(jobId, Format, IncludeInput, IncludeCumulativeLogprob)
         {
@@ -96,7 +140,44 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
         using var validator = ResultBodyValidator.Start(Format, new KnownJobId(jobId), StopToken);
         ResultsFile file = DownloadResults(api, request, new ResultsTarget(download.Path) { Validator = validator },
             ProgressIds.GetSutroJobResultDownload);
+
         WriteRows(jobId, download.Path, file.Format, validator);
+
+        // Only a file whose every row decoded is cached, once its rows are in the pipeline: a download that fails
+        // to decode, or a pipeline stopped early, leaves the cache as it was.
+        if (useCache && file.Format == ResultFormat.Parquet)
+        {
+            Store(cache, jobId, download.Path, asked);
+        }
+    }
+
+    /// <summary>Saves a complete Parquet download in the cache; a cache that cannot be written is a warning.</summary>
+    private void Store(ResultsCache cache, string jobId, string path, ColumnsAsked asked)
+    {
+        try
+        {
+            WriteVerbose(CacheWriter.Store(cache, jobId, path, asked, StopToken));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteWarning($"Job {jobId}: the results could not be saved to the results cache {cache.Folder}: {ex.Message} " +
+                "The rows are written all the same; use -NoCache to skip the cache.");
+        }
+    }
+
+    /// <summary>The rows of a cache file, with the inputs and logprobs only when asked for.</summary>
+    private void WriteCachedRows(string jobId, string path, ColumnsAsked asked)
+    {
+        try
+        {
+            ResultRowWriter.Write(path, ResultFormat.Parquet, new KnownJobId(jobId), jobId, Raw, ExpandOutput, $"Job {jobId}",
+                ProgressIds.GetSutroJobResultDecode, RowSinks.For(this), StopToken, asked: asked);
+        }
+        catch (ResultDecodeException ex)
+        {
+            throw new ResultDecodeException($"The cached results of job '{jobId}' ({path}) could not be read: {ex.Message} " +
+                "Run the command again with -Refresh to download them again.", ex);
+        }
     }
 
     /// <summary>Decodes the downloaded file, shapes each row and writes it to the pipeline.</summary>

@@ -31,9 +31,11 @@ public sealed class ParquetResultDecoder : IResultDecoder
     private readonly Column? _logprobs;
     private readonly Column[] _extras;
     private readonly long[] _groupStarts;
+    private readonly string[] _columnNames;
 
-    private ParquetResultDecoder(string path, FileStream file, ParquetReader reader, Column outputs, Column? inputs, Column? logprobs, Column[] extras, string? outputJobId)
+    private ParquetResultDecoder(string path, FileStream file, ParquetReader reader, Column outputs, Column? inputs, Column? logprobs, Column[] extras, string? outputJobId, string[] columnNames)
     {
+        _columnNames = columnNames;
         _path = path;
         _file = file;
         _reader = reader;
@@ -61,6 +63,12 @@ public sealed class ParquetResultDecoder : IResultDecoder
 
     /// <summary>The outputs column's name when it is named after the job id (not <c>outputs</c> or <c>inference_result</c>).</summary>
     public string? OutputColumnJobId { get; }
+
+    /// <summary>The name of the top-level column the outputs are read from.</summary>
+    public string OutputColumnName => _outputs.Name;
+
+    /// <summary>The names of the top-level columns, in the file's order.</summary>
+    public IReadOnlyList<string> ColumnNames => _columnNames;
 
     /// <summary>One top-level column: a flat leaf, or a list, struct or map with its leaves.</summary>
     private sealed class Column
@@ -112,7 +120,8 @@ public sealed class ParquetResultDecoder : IResultDecoder
             }
 
             var extras = columns.Where(c => c != outputs && c != inputs && c != logprobs).ToArray();
-            return new ParquetResultDecoder(path, file, reader, outputs, inputs, logprobs, extras, outputJobId);
+            return new ParquetResultDecoder(path, file, reader, outputs, inputs, logprobs, extras, outputJobId,
+                columns.Select(c => c.Name).ToArray());
         }
         catch (Exception ex) when (ex is not ResultDecodeException and not OperationCanceledException)
         {

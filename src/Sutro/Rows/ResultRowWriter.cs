@@ -35,18 +35,20 @@ internal static class ResultRowWriter
     /// <param name="progressId">The calling cmdlet's own progress id for decoding.</param>
     /// <param name="validated">The first pass run while the file downloaded, if any (see <see cref="ResultBodyValidator"/>).</param>
     /// <param name="namedJobId">The job a file's name gives, used when neither <paramref name="jobId"/> nor the content names one.</param>
+    /// <param name="asked">When given, the inputs and logprobs columns are left out of the rows unless asked for.</param>
     public static long Write(
         string path, ResultFormat? format, IReadOnlyList<string> outputColumnNames, string? jobId, bool raw, bool expandOutput,
         string subject, int progressId, RowSink sink, CancellationToken cancellationToken, ResultBodyValidator? validated = null,
-        string? namedJobId = null)
+        string? namedJobId = null, ColumnsAsked? asked = null)
     {
-        using var decoder = ResultDecoders.Open(path, format, outputColumnNames, cancellationToken, validated);
+        using IResultDecoder opened = ResultDecoders.Open(path, format, outputColumnNames, cancellationToken, validated);
+        IResultDecoder decoder = asked is null ? opened : new ColumnsAskedDecoder(opened, asked);
         if (validated is { Used: true })
         {
             sink.Verbose($"{subject}: the body was validated while it downloaded.");
         }
 
-        jobId ??= ResultDecoders.OutputColumnJobId(decoder) ?? namedJobId;
+        jobId ??= ResultDecoders.OutputColumnJobId(opened) ?? namedJobId;
         sink.Verbose($"{subject}: {decoder.RowCount} rows{(jobId is null || subject.Contains(jobId, StringComparison.Ordinal) ? string.Empty : $" of job {jobId}")}.");
         sink.Counted?.Invoke(decoder.RowCount);
         sink.Inspect?.Invoke(decoder, cancellationToken);
