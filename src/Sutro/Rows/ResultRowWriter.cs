@@ -88,7 +88,8 @@ internal static class ResultRowWriter
 /// </summary>
 internal sealed class RowProgress
 {
-    private static readonly long Interval = Stopwatch.Frequency / 4;
+    /// <summary>The pause before the bar first shows and between two updates, in Stopwatch ticks (tests shorten it).</summary>
+    internal static long Interval { get; set; } = Stopwatch.Frequency / 4;
 
     private readonly int _id;
     private readonly string _activity;
