@@ -134,7 +134,7 @@ Expand-Archive -LiteralPath `$zip -DestinationPath `$dir -Force
     $size = (Get-Item -LiteralPath $Data.Parquet).Length
     # Export records the job id in the Parquet footer: the case counts the bytes before the footer (the data pages,
     # which must be the served file's).
-    $dataBytes = { param($path) "`$f = [IO.File]::OpenRead($path); `$null = `$f.Seek(-8, 'End'); `$b = [byte[]]::new(4); `$f.ReadExactly(`$b); `$f.Dispose(); (Get-Item -LiteralPath $path).Length - 8 - [BitConverter]::ToInt32(`$b, 0)" }
+    $dataBytes = { param($path) "(& { `$f = [IO.File]::OpenRead($path); `$null = `$f.Seek(-8, 'End'); `$b = [byte[]]::new(4); `$f.ReadExactly(`$b); `$f.Dispose(); (Get-Item -LiteralPath $path).Length - 8 - [BitConverter]::ToInt32(`$b, 0) })" }
     $servedData = & ([scriptblock]::Create((& $dataBytes (Quote $Data.Parquet))))
     Add 'Export-SutroJobResult -Format Parquet' 'Export' 'BuiltinExport' `
         "$module; Export-SutroJobResult -JobId $($Data.JobId) -Format Parquet -LiteralPath (Join-Path $scratch 'export.parquet') -IncludeInput -IncludeCumulativeLogprob $api; `$count = $(& $dataBytes "(Join-Path $scratch 'export.parquet')")" `

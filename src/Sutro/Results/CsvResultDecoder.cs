@@ -365,9 +365,8 @@ public sealed class CsvResultDecoder : IResultDecoder, IReportsNumbers
         /// <summary>The column's position in the header.</summary>
         public int Index { get; private set; }
 
-        public bool IsText => !_allInteger && !_allNumber && !_allBoolean;
+        public bool IsText => !_allNumber && !_allBoolean;
 
-        private bool _allInteger = true;
         private bool _allNumber = true;
         private bool _allBoolean = true;
         private bool _any;
@@ -378,7 +377,7 @@ public sealed class CsvResultDecoder : IResultDecoder, IReportsNumbers
             if (!_any)
             {
                 // Only empty fields: text, as a column of nulls is anywhere.
-                _allInteger = _allNumber = _allBoolean = false;
+                _allNumber = _allBoolean = false;
             }
 
             return this;
@@ -394,13 +393,7 @@ public sealed class CsvResultDecoder : IResultDecoder, IReportsNumbers
             _any = true;
             if (_allNumber)
             {
-                int syntax = NumberSyntax(value);
-                _allInteger &= syntax == 1;
-                _allNumber = syntax > 0;
-            }
-            else
-            {
-                _allInteger = false;
+                _allNumber = NumberSyntax(value) > 0;
             }
 
             _allBoolean &= value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase);
@@ -415,13 +408,25 @@ public sealed class CsvResultDecoder : IResultDecoder, IReportsNumbers
 
             if (_allNumber)
             {
-                object number = Sutro.Rows.JsonToPowerShell.Number(value.ToString());
-                if (number is string text)
+                // The number rule, value by value, from the span (no string for a number that parses).
+                if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long whole))
                 {
-                    numbers.KeptAsText(text, Name);
+                    return whole;
                 }
 
-                return number;
+                if (value.IndexOfAny('.', 'e', 'E') < 0)
+                {
+                    return System.Numerics.BigInteger.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                }
+
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double real) && double.IsFinite(real))
+                {
+                    return real;
+                }
+
+                string text = value.ToString();
+                numbers.KeptAsText(text, Name);
+                return text;
             }
 
             if (_allBoolean)
