@@ -69,12 +69,7 @@ public sealed class GetSutroJobResultCommand : SutroApiCmdlet
     {
         FormatViews.EnsureLoaded(this);
         _deadline = new WaitDeadline(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : null);
-        if (Raw && ExpandOutput)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException("-Raw keeps every output exactly as the server sent it, so it cannot be combined with -ExpandOutput. Use one or the other."),
-                ErrorIds.RawWithExpandOutput, ErrorCategory.InvalidArgument, null));
-        }
+        RefuseRawWithExpandOutput(Raw, ExpandOutput);
 
         if (NoCache && Refresh)
         {

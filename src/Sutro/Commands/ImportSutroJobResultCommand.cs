@@ -45,12 +45,7 @@ public sealed class ImportSutroJobResultCommand : SutroCmdlet
     protected override void BeginProcessing()
     {
         FormatViews.EnsureLoaded(this);
-        if (Raw && ExpandOutput)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException("-Raw keeps every output exactly as it is in the file, so it cannot be combined with -ExpandOutput. Use one or the other."),
-                ErrorIds.RawWithExpandOutput, ErrorCategory.InvalidArgument, null));
-        }
+        RefuseRawWithExpandOutput(Raw, ExpandOutput, "it is in the file");
     }
 
     protected override void ProcessRecord()

@@ -72,11 +72,7 @@ public sealed class InvokeSutroBatchCommand : SubmissionCmdlet
 
     protected override void BeginProcessing()
     {
-        if (Raw && ExpandOutput)
-        {
-            Refuse(ErrorIds.RawWithExpandOutput, "-Raw keeps every output exactly as the server sent it, so it cannot " +
-                "be combined with -ExpandOutput. Use one or the other.", null);
-        }
+        RefuseRawWithExpandOutput(Raw, ExpandOutput);
 
         CheckGuards(estimateOnly: false);
         base.BeginProcessing();

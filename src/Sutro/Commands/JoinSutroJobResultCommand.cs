@@ -53,12 +53,7 @@ public sealed class JoinSutroJobResultCommand : PipelineInputCmdlet
     protected override void BeginProcessing()
     {
         FormatViews.EnsureLoaded(this);
-        if (Raw && ExpandOutput)
-        {
-            ThrowTerminatingError(new ErrorRecord(
-                new ArgumentException("-Raw keeps every output exactly as the server sent it, so it cannot be combined with -ExpandOutput. Use one or the other."),
-                ErrorIds.RawWithExpandOutput, ErrorCategory.InvalidArgument, null));
-        }
+        RefuseRawWithExpandOutput(Raw, ExpandOutput);
 
         Rows = new InputRows(Mode, InputProperty, InputScript, spool: false);
         _join = new InputJoin(Mode, On);

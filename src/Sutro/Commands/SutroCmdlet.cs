@@ -174,6 +174,21 @@ public abstract class SutroCmdlet : PSCmdlet, IDisposable
             or "System.Management.Automation.ExitException")
         && exception is not (OutOfMemoryException or StackOverflowException);
 
+    /// <summary>
+    /// Refuses -Raw with -ExpandOutput (RawWithExpandOutput), for every cmdlet that writes result rows:
+    /// <paramref name="source"/> says where the outputs come from ("the server sent it", "it is in the file").
+    /// </summary>
+    protected void RefuseRawWithExpandOutput(bool raw, bool expandOutput, string source = "the server sent it")
+    {
+        if (raw && expandOutput)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-Raw keeps every output exactly as {source}, so it cannot be combined with " +
+                    "-ExpandOutput. Use one or the other."),
+                ErrorIds.RawWithExpandOutput, ErrorCategory.InvalidArgument, null));
+        }
+    }
+
     /// <summary>The text of a SecureString, for the one moment it is needed.</summary>
     protected static string Plain(SecureString secure)
     {
