@@ -72,6 +72,46 @@ public class StreamingValidationTests : IDisposable
     }
 
     [Fact]
+    public void ABodyOfManyNetworkReadsOfMixedSizesKeepsEveryByte()
+    {
+        // 20,000 rows (about 3 MB) written in reads of 1 byte to 300 KiB: the validator's reused copies wrap round
+        // many times and a copy larger than the usual read is taken too; the pass must see exactly the file's bytes.
+        const int count = 20_000;
+        var outputs = Enumerable.Range(0, count).Select(i => $"output {i}: " + new string((char)('a' + i % 26), 50 + i % 97) + " 🚀").ToArray();
+        var inputs = Enumerable.Range(0, count).Select(i => $"input {i} " + new string('é', i % 31)).ToArray();
+        var logprobs = Enumerable.Range(0, count).Select(i => -i / 7.0).ToArray();
+        byte[] body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { outputs, inputs, cumulative_logprobs = logprobs });
+        string path = Path.Combine(_dir, "big.json");
+        var validator = ResultBodyValidator.Start(ResultFormat.Json, new[] { "job_mixed" }, CancellationToken.None)!;
+        int[] sizes = { 1, 777, 128 * 1024, 5, 300 * 1024, 64 * 1024, 128 * 1024 };
+        using (var file = validator.Wrap(new FileStream(path, FileMode.Create, FileAccess.Write)))
+        {
+            int at = 0;
+            for (int n = 0; at < body.Length; n++)
+            {
+                int size = Math.Min(sizes[n % sizes.Length], body.Length - at);
+                file.Write(body, at, size);
+                at += size;
+            }
+        }
+
+        validator.Complete();
+        using (validator)
+        using (var decoder = validator.TryOpen(path))
+        {
+            Assert.NotNull(decoder);
+            Assert.True(validator.Used);
+            var expected = new StringBuilder();
+            for (int i = 0; i < count; i++)
+            {
+                expected.Append(Canonical.Row(inputs[i], outputs[i], logprobs[i]));
+            }
+
+            Assert.Equal(expected.ToString(), Rows(decoder!));
+        }
+    }
+
+    [Fact]
     public void AnAbandonedOrIncompleteDownloadIsValidatedAnew()
     {
         byte[] body = File.ReadAllBytes(Canonical.FixturePath("valid", "small.json"));

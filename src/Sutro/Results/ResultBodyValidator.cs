@@ -20,10 +20,19 @@ namespace Sutro.Results;
 /// </summary>
 public sealed class ResultBodyValidator : IDisposable
 {
-    /// <summary>Copies waiting for the validator, at most this many (of up to a network read each).</summary>
-    private const int MaxPendingChunks = 256;
+    /// <summary>
+    /// Copies waiting for the validator, at most this many (of up to a network read each, 128 KiB): when the validator
+    /// is slower than the network the download waits for it, so these few buffers are all the memory the pass holds.
+    /// </summary>
+    private const int MaxPendingChunks = 16;
 
-    private readonly BlockingCollection<byte[]> _chunks = new(MaxPendingChunks);
+    /// <summary>
+    /// The copies are reused: a fresh array per network read would be a large-object allocation (over 85,000 bytes),
+    /// which only a full collection frees, and the body's whole size in such garbage is what made the peak memory of
+    /// a JSON or CSV download grow with the body.
+    /// </summary>
+    private readonly ConcurrentBag<byte[]> _free = new();
+    private readonly BlockingCollection<Chunk> _chunks = new(MaxPendingChunks);
     private readonly CancellationTokenSource _readerGone = new();
     private readonly Task<Func<string, IResultDecoder>?> _work;
     private long _appended;
@@ -77,9 +86,11 @@ public sealed class ResultBodyValidator : IDisposable
             return;
         }
 
+        byte[] copy = Rent(bytes.Length);
+        bytes.CopyTo(copy);
         try
         {
-            _chunks.Add(bytes.ToArray(), _readerGone.Token);
+            _chunks.Add(new Chunk(copy, bytes.Length), _readerGone.Token);
         }
         catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
         {
@@ -88,6 +99,22 @@ public sealed class ResultBodyValidator : IDisposable
             _broken |= ex is InvalidOperationException;
         }
     }
+
+    private byte[] Rent(int length)
+    {
+        while (_free.TryTake(out byte[]? buffer))
+        {
+            if (buffer.Length >= length)
+            {
+                return buffer;
+            }
+        }
+
+        return new byte[Math.Max(length, 128 * 1024)];
+    }
+
+    /// <summary>A copy of bytes written to the file; only the first <see cref="Length"/> bytes of the array count.</summary>
+    private readonly record struct Chunk(byte[] Bytes, int Length);
 
     /// <summary>The body ended: every byte of the file has been appended.</summary>
     public void Complete()
@@ -165,6 +192,7 @@ public sealed class ResultBodyValidator : IDisposable
     {
         private readonly ResultBodyValidator _owner;
         private byte[] _current = Array.Empty<byte>();
+        private int _length;
         private int _at;
         private long _read;
 
@@ -179,23 +207,31 @@ public sealed class ResultBodyValidator : IDisposable
                 return 0;
             }
 
-            while (_at == _current.Length)
+            while (_at == _length)
             {
-                if (!_owner._chunks.TryTake(out byte[]? next, Timeout.Infinite))
+                if (_current.Length > 0)
+                {
+                    _owner._free.Add(_current);
+                    _current = Array.Empty<byte>();
+                }
+
+                if (!_owner._chunks.TryTake(out Chunk next, Timeout.Infinite))
                 {
                     if (_owner._broken)
                     {
                         throw new OperationCanceledException("The download was abandoned.");
                     }
 
+                    _length = _at = 0;
                     return 0;
                 }
 
-                _current = next;
+                _current = next.Bytes;
+                _length = next.Length;
                 _at = 0;
             }
 
-            int n = Math.Min(buffer.Length, _current.Length - _at);
+            int n = Math.Min(buffer.Length, _length - _at);
             _current.AsSpan(_at, n).CopyTo(buffer);
             _at += n;
             _read += n;
