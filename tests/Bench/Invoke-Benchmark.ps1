@@ -57,12 +57,14 @@ function Get-BenchData([int]$N) {
     $dir = Join-Path ([IO.Path]::GetTempPath()) "sutro-bench-$N-$seed"
     $marker = Join-Path $dir 'complete'
     $jobId = "job_bench_$N"
-    if (-not (Test-Path -LiteralPath $marker)) {
+    # The marker names what the generator wrote, so a folder from an older generator is made anew.
+    $made = "$N $seed with embedding"
+    if (-not (Test-Path -LiteralPath $marker) -or (Get-Content -LiteralPath $marker -Raw).Trim() -ne $made) {
         if (Test-Path -LiteralPath $dir) { Remove-Item -LiteralPath $dir -Recurse -Force }
         Write-Host "Generating $N rows into $dir ..."
         & dotnet $generator --rows $N --out $dir --job-id $jobId --seed $seed
         if ($LASTEXITCODE -ne 0) { throw "The generator failed with exit code $LASTEXITCODE." }
-        Set-Content -LiteralPath $marker -Value "$N $seed"
+        Set-Content -LiteralPath $marker -Value $made
     }
     $scratch = Join-Path $dir 'scratch'
     New-Item -ItemType Directory -Path $scratch -Force | Out-Null
@@ -71,6 +73,7 @@ function Get-BenchData([int]$N) {
         Json = Join-Path $dir 'results.json'; Csv = Join-Path $dir 'results.csv.zip'
         Parquet = Join-Path $dir 'results.parquet'; OneGroup = Join-Path $dir 'results-one-group.parquet'
         Duck = Join-Path $dir 'results-122880.parquet'; DuckJobId = "$($jobId)_122880"
+        Embedding = Join-Path $dir 'results-embedding.parquet'; EmbeddingJobId = "$($jobId)_embedding"
     }
 }
 
@@ -86,6 +89,10 @@ function Register-BenchJob($Server, $Data) {
     Invoke-MockControl -Server $Server -Path 'jobs' -Body @{
         job_id = $Data.DuckJobId; name = "bench-$($Data.N)-122880"; num_rows = $Data.N
         results_files = @{ parquet = $Data.Duck }
+    } | Out-Null
+    Invoke-MockControl -Server $Server -Path 'jobs' -Body @{
+        job_id = $Data.EmbeddingJobId; name = "bench-$($Data.N)-embedding"; num_rows = $Data.N
+        results_files = @{ parquet = $Data.Embedding }
     } | Out-Null
 }
 
@@ -115,6 +122,8 @@ function New-BenchCase($Server, $Data) {
         "$module; `$count = (Get-SutroJobResult -JobId $($Data.OneGroupJobId) -Format Parquet -IncludeInput -IncludeCumulativeLogprob -NoCache $api | Measure-Object).Count"
     Add 'Get-SutroJobResult -Format Parquet (122,880-row groups) | Measure-Object' 'Parquet122880' '' `
         "$module; `$count = (Get-SutroJobResult -JobId $($Data.DuckJobId) -Format Parquet -IncludeInput -IncludeCumulativeLogprob -NoCache $api | Measure-Object).Count"
+    Add 'Get-SutroJobResult -Format Parquet (list<double> outputs, 32 a row) | Measure-Object' 'ParquetEmbedding' '' `
+        "$module; `$count = (Get-SutroJobResult -JobId $($Data.EmbeddingJobId) -Format Parquet -IncludeInput -IncludeCumulativeLogprob -NoCache $api | Measure-Object).Count"
     $csvOut = Quote (Join-Path $Data.Scratch 'pipe.csv')
     Add 'Floor: Write-FloorRow | Export-Csv' 'FloorCsv' '' "Import-Module $(Quote $floorModule); Write-FloorRow -Count $n | Export-Csv -LiteralPath $csvOut; `$count = $n" -Reset 'pipe.csv'
     Add 'Get-SutroJobResult -Format Parquet | Export-Csv' 'ParquetCsv' 'FloorCsv' `
@@ -212,7 +221,7 @@ try {
         $data = Get-BenchData $n
         Register-BenchJob $server $data
         # Warm the page cache, so the first run reads the files from memory like the others.
-        foreach ($f in $data.Json, $data.Csv, $data.Parquet, $data.OneGroup, $data.Duck) { [IO.File]::OpenRead($f).CopyTo([IO.Stream]::Null) }
+        foreach ($f in $data.Json, $data.Csv, $data.Parquet, $data.OneGroup, $data.Duck, $data.Embedding) { [IO.File]::OpenRead($f).CopyTo([IO.Stream]::Null) }
         $cases = New-BenchCase $server $data
         $samples = @{}
         foreach ($case in $cases) { $samples[$case.Group] = [System.Collections.Generic.List[object]]::new() }
@@ -288,9 +297,10 @@ function Target([string]$What, $Value, [double]$Limit, [string]$Unit) {
     $targets.Add([pscustomobject]@{ What = $What; Value = ('{0:0.00}{1} (limit {2}{1})' -f $Value, $Unit, $Limit); Met = $(if ($Value -le $Limit) { 'PASS' } else { 'MISS' }) })
 }
 $p = Find $big 'Parquet'; $c = Find $big 'Csv'; $j = Find $big 'Json'; $e = Find $big 'Export'
-foreach ($layout in @(@('Parquet', '100,000-row zstd groups'), @('Parquet1', 'one Snappy row group'), @('Parquet122880', '122,880-row Snappy groups'), @('ImportParquet', 'Import, 100,000-row groups'))) {
+foreach ($layout in @(@('Parquet', '100,000-row zstd groups'), @('Parquet1', 'one Snappy row group'), @('Parquet122880', '122,880-row Snappy groups'), @('ImportParquet', 'Import, 100,000-row groups'), @('ParquetEmbedding', 'list<double> outputs'))) {
     $r = Find $big $layout[0]
-    Target "Parquet time vs floor ($($layout[1]))" $r.TimeVsFloor 1.3 '×'
+    # The floor writes text rows: an embedding's rows are another kind, so only its memory has a target.
+    if ($layout[0] -ne 'ParquetEmbedding') { Target "Parquet time vs floor ($($layout[1]))" $r.TimeVsFloor 1.3 '×' }
     Target "Parquet peak ($($layout[1]))" $r.PeakMB 160 ' MB'
     if ($small -ne $big) {
         Target "Parquet peak at $('{0:N0}' -f $big) vs $('{0:N0}' -f $small) rows ($($layout[1]))" (Ratio $r.PeakMB (Find $small $layout[0]).PeakMB) 1.3 '×'

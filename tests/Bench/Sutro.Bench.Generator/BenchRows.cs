@@ -45,6 +45,16 @@ internal sealed class BenchRows
         return -((Next(ref state) >> 11) * (1.0 / (1UL << 53))) * 60.0;
     }
 
+    /// <summary>Row <paramref name="index"/>'s embedding: values in [-1, 1), full doubles.</summary>
+    public void Embedding(long index, Span<double> values)
+    {
+        ulong state = Start(index, 4);
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = (Next(ref state) >> 11) * (2.0 / (1UL << 53)) - 1.0;
+        }
+    }
+
     private ulong Start(long index, ulong column)
     {
         ulong state = _seed ^ ((ulong)index * 0x9E3779B97F4A7C15UL) ^ (column * 0xD1B54A32D192ED03UL);

@@ -18,7 +18,9 @@ namespace Sutro.Bench.Generator;
 /// <c>results.json</c> (the JSON body: parallel arrays), <c>results.csv.zip</c> (one <c>ID.csv</c>, the outputs
 /// column named after the job), <c>results.parquet</c> (zstd, row groups of R rows) and
 /// <c>results-one-group.parquet</c> (the same in a single Snappy row group, one page per column: the page reader's
-/// hardest case) and <c>results-122880.parquet</c> (Snappy, DuckDB's row-group size). The same seed gives the same bytes.
+/// hardest case), <c>results-122880.parquet</c> (Snappy, DuckDB's row-group size) and <c>results-embedding.parquet</c>
+/// (an embedding job: outputs a list of 32 doubles a row, zstd, row groups of R rows; read by the nested-column
+/// reader). The same seed gives the same bytes.
 /// </summary>
 public static class Program
 {
@@ -56,7 +58,8 @@ public static class Program
             Task.Run(() => WriteZippedCsv(Path.Combine(output, "results.csv.zip"), jobId, source, rows)),
             Task.Run(() => WriteParquetAsync(Path.Combine(output, "results.parquet"), source, rows, rowGroup)),
             Task.Run(() => WriteParquetAsync(Path.Combine(output, "results-one-group.parquet"), source, rows, checked((int)rows), CompressionMethod.Snappy)),
-            Task.Run(() => WriteParquetAsync(Path.Combine(output, "results-122880.parquet"), source, rows, 122_880, CompressionMethod.Snappy)));
+            Task.Run(() => WriteParquetAsync(Path.Combine(output, "results-122880.parquet"), source, rows, 122_880, CompressionMethod.Snappy)),
+            Task.Run(() => WriteEmbeddingParquetAsync(Path.Combine(output, "results-embedding.parquet"), source, rows, rowGroup)));
         Console.Error.WriteLine($"Generated {rows} rows in {clock.Elapsed.TotalSeconds:0.0} s into {output}");
         return 0;
     }
@@ -123,6 +126,46 @@ public static class Program
             await group.WriteAsync(inputs, text);
             for (int i = 0; i < n; i++) text[i] = source.Output(start + i);
             await group.WriteAsync(outputs, text);
+            var numbers = new double?[n];
+            for (int i = 0; i < n; i++) numbers[i] = source.Logprob(start + i);
+            await group.WriteAsync<double>(logprobs, numbers);
+            group.CompleteValidate();
+        }
+    }
+
+    /// <summary>Dimensions of a benchmark embedding.</summary>
+    public const int EmbeddingSize = 32;
+
+    private static async Task WriteEmbeddingParquetAsync(string path, BenchRows source, long rows, int rowGroup)
+    {
+        var inputs = new DataField<string>("inputs", true);
+        var element = new DataField<double>("element", false);
+        var outputs = new ListField("outputs", element);
+        var logprobs = new DataField<double?>("cumulative_logprobs", true);
+        await using var file = Create(path);
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = CompressionLevel.Optimal };
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(inputs, outputs, logprobs), file, options);
+        for (long start = 0; start < rows; start += rowGroup)
+        {
+            int n = (int)Math.Min(rowGroup, rows - start);
+            using var group = writer.CreateRowGroup();
+            var text = new string[n];
+            for (int i = 0; i < n; i++) text[i] = source.Input(start + i);
+            await group.WriteAsync(inputs, text);
+            var values = new double[n * EmbeddingSize];
+            var definitions = new int[values.Length];
+            var repetitions = new int[values.Length];
+            for (int i = 0; i < n; i++)
+            {
+                source.Embedding(start + i, values.AsSpan(i * EmbeddingSize, EmbeddingSize));
+                for (int d = 0; d < EmbeddingSize; d++)
+                {
+                    definitions[i * EmbeddingSize + d] = element.MaxDefinitionLevel;
+                    repetitions[i * EmbeddingSize + d] = d == 0 ? 0 : 1;
+                }
+            }
+
+            await group.WriteAllPartsAsync<double>(element, values, definitions, repetitions, default);
             var numbers = new double?[n];
             for (int i = 0; i < n; i++) numbers[i] = source.Logprob(start + i);
             await group.WriteAsync<double>(logprobs, numbers);
