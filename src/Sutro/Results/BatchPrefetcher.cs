@@ -13,16 +13,23 @@ namespace Sutro.Results;
 /// </summary>
 internal static class BatchPrefetcher
 {
-    public static IEnumerable<ResultBatch> Prefetch(IResultDecoder decoder, CancellationToken cancellationToken)
+    public static IEnumerable<ResultBatch> Prefetch(IResultDecoder decoder, CancellationToken cancellationToken) =>
+        Ahead(decoder.ReadBatches, 1, cancellationToken);
+
+    /// <summary>
+    /// The items of <paramref name="source"/>, produced on a worker thread at most <paramref name="capacity"/> ahead of
+    /// the caller; disposing the enumerator stops the worker and waits for it.
+    /// </summary>
+    public static IEnumerable<T> Ahead<T>(Func<CancellationToken, IEnumerable<T>> source, int capacity, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var queue = new BlockingCollection<ResultBatch>(boundedCapacity: 1);
+        using var queue = new BlockingCollection<T>(boundedCapacity: capacity);
         Exception? failure = null;
         var producer = Task.Run(() =>
         {
             try
             {
-                foreach (var batch in decoder.ReadBatches(stop.Token))
+                foreach (var batch in source(stop.Token))
                 {
                     queue.Add(batch, stop.Token);
                 }

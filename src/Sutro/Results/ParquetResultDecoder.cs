@@ -235,6 +235,7 @@ public sealed class ParquetResultDecoder : IResultDecoder
 
         var cursors = new ParquetColumnCursor?[all.Count];
         var nested = new ParquetNestedColumn?[all.Count];
+        var sources = new IEnumerator<ColumnPiece>?[all.Count];
         try
         {
             for (int c = 0; c < all.Count; c++)
@@ -250,10 +251,21 @@ public sealed class ParquetResultDecoder : IResultDecoder
                 }
             }
 
+            // The outputs column is read ahead on a worker thread when another column than the logprobs is read too
+            // (the inputs: the text of both is most of the work), so the two decode at once; the rest are read here.
+            bool ahead = Environment.ProcessorCount > 1 && all.Count(a => a.Role != 2) > 1;
+            for (int c = 0; c < all.Count; c++)
+            {
+                int column = c;
+                sources[c] = (ahead && c == 0
+                    ? BatchPrefetcher.Ahead(token => ReadColumn(all[column].Column, cursors[column], nested[column], all[column].Role == 2, token), PiecesAhead, cancellationToken)
+                    : ReadColumn(all[c].Column, cursors[c], nested[c], all[c].Role == 2, cancellationToken)).GetEnumerator();
+            }
+
             var groups = _reader.Metadata!.RowGroups;
             for (int g = 0; g < groups.Count; g++)
             {
-                foreach (var batch in ReadGroup(g, groups[g], all, cursors, nested, cancellationToken))
+                foreach (var batch in ReadGroup(groups[g].NumRows, all, sources, cancellationToken))
                 {
                     yield return batch;
                 }
@@ -261,6 +273,12 @@ public sealed class ParquetResultDecoder : IResultDecoder
         }
         finally
         {
+            // The worker stops before the cursors it reads are closed.
+            foreach (var source in sources)
+            {
+                source?.Dispose();
+            }
+
             foreach (var cursor in cursors)
             {
                 cursor?.Dispose();
@@ -273,67 +291,176 @@ public sealed class ParquetResultDecoder : IResultDecoder
         }
     }
 
-    private IEnumerable<ResultBatch> ReadGroup(int g, RowGroup group, List<(Column Column, int Role, int Extra)> all,
-        ParquetColumnCursor?[] cursors, ParquetNestedColumn?[] nested, CancellationToken cancellationToken)
+    /// <summary>Batches of one column's values a worker may have read ahead of the rows (about 100 KB of text each).</summary>
+    private const int PiecesAhead = 8;
+
+    /// <summary>
+    /// One column's values for one batch of rows. A row group gives as many pieces as it has batches (one for a group of
+    /// no rows); a failure to start the group comes alone, in the group's first piece; a failure at a row ends the
+    /// piece at that row; a failure at the group's end comes with its last piece. The column gives no piece after a
+    /// failure.
+    /// </summary>
+    private sealed class ColumnPiece
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        long rows = group.NumRows;
-        long first = _groupStarts[g];
-        for (int c = 0; c < all.Count; c++)
+        public object?[]? Values;
+        public double?[]? Doubles;
+        public int Count;
+        public ResultDecodeException? StartFailure;
+        public ResultDecodeException? RowFailure;
+        public ResultDecodeException? FinishFailure;
+    }
+
+    /// <summary>One column's pieces over every row group, in the batches <see cref="ReadGroup"/> makes.</summary>
+    private IEnumerable<ColumnPiece> ReadColumn(Column column, ParquetColumnCursor? cursor, ParquetNestedColumn? nested, bool doubles,
+        CancellationToken cancellationToken)
+    {
+        var groups = _reader.Metadata!.RowGroups;
+        for (int g = 0; g < groups.Count; g++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
+            long rows = groups[g].NumRows;
+            long first = _groupStarts[g];
+            ResultDecodeException? startFailure = null;
             try
             {
-                if (cursors[c] is { } cursor)
+                if (cursor is not null)
                 {
-                    cursor.Start(group.Columns[cursor.Leaf.Index], rows);
+                    cursor.Start(groups[g].Columns[cursor.Leaf.Index], rows);
                 }
                 else
                 {
-                    nested[c]!.Start(group, rows);
+                    nested!.Start(groups[g], rows);
                 }
             }
             catch (Exception ex) when (ex is not ResultDecodeException and not OperationCanceledException)
             {
-                throw Failure(all[c].Column, first, ex);
+                startFailure = Failure(column, first, ex);
             }
-        }
 
-        for (long start = 0; start < rows; start += ResultBatch.DefaultRows)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int count = (int)Math.Min(ResultBatch.DefaultRows, rows - start);
-            var batch = new ResultBatch(count, _extras.Length) { Count = count };
-            int good = count;
-            Exception? failure = null;
-            for (int c = 0; c < all.Count; c++)
+            if (startFailure is not null)
             {
-                var (column, role, extra) = all[c];
-                object?[]? target = role switch { 0 => batch.Outputs, 1 => batch.Inputs, 3 => batch.Extras[extra], _ => null };
+                yield return new ColumnPiece { StartFailure = startFailure };
+                yield break;
+            }
+
+            long start = 0;
+            do
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int count = (int)Math.Min(ResultBatch.DefaultRows, rows - start);
+                var piece = new ColumnPiece { Count = count };
+                if (doubles && cursor is not null)
+                {
+                    piece.Doubles = new double?[count];
+                }
+                else
+                {
+                    piece.Values = new object?[count];
+                }
+
                 try
                 {
-                    if (cursors[c] is { } cursor)
+                    if (count > 0)
                     {
-                        if (target is null)
+                        if (piece.Doubles is not null)
                         {
-                            cursor.ReadDoubles(count, batch.Logprobs);
+                            cursor!.ReadDoubles(count, piece.Doubles);
+                        }
+                        else if (cursor is not null)
+                        {
+                            cursor.Read(count, piece.Values!);
                         }
                         else
                         {
-                            cursor.Read(count, target);
+                            nested!.Read(count, piece.Values!);
                         }
-                    }
-                    else
-                    {
-                        nested[c]!.Read(count, target!);
                     }
                 }
                 catch (ParquetRowFailure ex)
                 {
-                    if (ex.Done < good)
+                    piece.Count = ex.Done;
+                    piece.RowFailure = Failure(column, first + start + ex.Done, ex.InnerException!);
+                }
+
+                if (piece.RowFailure is not null)
+                {
+                    yield return piece;
+                    yield break;
+                }
+
+                start += count;
+                if (start >= rows)
+                {
+                    try
                     {
-                        good = ex.Done;
-                        failure = Failure(column, first + start + ex.Done, ex.InnerException!);
+                        cursor?.Finish();
+                        nested?.Finish();
                     }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        piece.FinishFailure = Failure(column, first + rows, ex);
+                    }
+                }
+
+                yield return piece;
+                if (piece.FinishFailure is not null)
+                {
+                    yield break;
+                }
+            }
+            while (start < rows);
+        }
+    }
+
+    private static IEnumerable<ResultBatch> ReadGroup(long rows, List<(Column Column, int Role, int Extra)> all,
+        IEnumerator<ColumnPiece>?[] sources, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var pieces = new ColumnPiece[all.Count];
+        long start = 0;
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = (int)Math.Min(ResultBatch.DefaultRows, rows - start);
+            for (int c = 0; c < all.Count; c++)
+            {
+                if (!sources[c]!.MoveNext())
+                {
+                    throw new InvalidOperationException($"The Parquet column '{all[c].Column.Name}' ended before its rows.");
+                }
+
+                pieces[c] = sources[c]!.Current;
+            }
+
+            foreach (var piece in pieces)
+            {
+                if (piece.StartFailure is not null)
+                {
+                    throw piece.StartFailure;
+                }
+            }
+
+            var batch = new ResultBatch(count, all.Count(a => a.Role == 3)) { Count = count };
+            int good = count;
+            ResultDecodeException? failure = null;
+            for (int c = 0; c < all.Count; c++)
+            {
+                var (_, role, extra) = all[c];
+                var piece = pieces[c];
+                if (piece.RowFailure is not null && piece.Count < good)
+                {
+                    good = piece.Count;
+                    failure = piece.RowFailure;
+                }
+
+                if (piece.Doubles is not null)
+                {
+                    Array.Copy(piece.Doubles, batch.Logprobs, piece.Count);
+                }
+                else
+                {
+                    object?[] target = role switch { 0 => batch.Outputs, 1 => batch.Inputs, _ => batch.Extras[extra] };
+                    Array.Copy(piece.Values!, target, piece.Count);
                 }
             }
 
@@ -349,19 +476,20 @@ public sealed class ParquetResultDecoder : IResultDecoder
                 throw failure;
             }
 
-            yield return batch;
-        }
-
-        for (int c = 0; c < all.Count; c++)
-        {
-            try
+            if (count > 0)
             {
-                cursors[c]?.Finish();
-                nested[c]?.Finish();
+                yield return batch;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+
+            start += count;
+        }
+        while (start < rows);
+
+        foreach (var piece in pieces)
+        {
+            if (piece.FinishFailure is not null)
             {
-                throw Failure(all[c].Column, first + rows, ex);
+                throw piece.FinishFailure;
             }
         }
     }
