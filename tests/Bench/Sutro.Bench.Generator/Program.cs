@@ -109,49 +109,25 @@ public static class Program
         }
     }
 
-    private static async Task WriteParquetAsync(string path, BenchRows source, long rows, int rowGroup, CompressionMethod codec = CompressionMethod.Zstd)
+    private static Task WriteParquetAsync(string path, BenchRows source, long rows, int rowGroup, CompressionMethod codec = CompressionMethod.Zstd)
     {
-        var inputs = new DataField<string>("inputs", true);
         var outputs = new DataField<string>("outputs", true);
-        var logprobs = new DataField<double?>("cumulative_logprobs", true);
-        await using var file = Create(path);
-        var options = new ParquetOptions { CompressionMethod = codec, CompressionLevel = CompressionLevel.Optimal };
-        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(inputs, outputs, logprobs), file, options);
-        for (long start = 0; start < rows; start += rowGroup)
+        return WriteRowGroupsAsync(path, source, rows, rowGroup, codec, outputs, async (group, start, n) =>
         {
-            int n = (int)Math.Min(rowGroup, rows - start);
-            using var group = writer.CreateRowGroup();
             var text = new string[n];
-            for (int i = 0; i < n; i++) text[i] = source.Input(start + i);
-            await group.WriteAsync(inputs, text);
             for (int i = 0; i < n; i++) text[i] = source.Output(start + i);
             await group.WriteAsync(outputs, text);
-            var numbers = new double?[n];
-            for (int i = 0; i < n; i++) numbers[i] = source.Logprob(start + i);
-            await group.WriteAsync<double>(logprobs, numbers);
-            group.CompleteValidate();
-        }
+        });
     }
 
     /// <summary>Dimensions of a benchmark embedding.</summary>
     public const int EmbeddingSize = 32;
 
-    private static async Task WriteEmbeddingParquetAsync(string path, BenchRows source, long rows, int rowGroup)
+    private static Task WriteEmbeddingParquetAsync(string path, BenchRows source, long rows, int rowGroup)
     {
-        var inputs = new DataField<string>("inputs", true);
         var element = new DataField<double>("element", false);
-        var outputs = new ListField("outputs", element);
-        var logprobs = new DataField<double?>("cumulative_logprobs", true);
-        await using var file = Create(path);
-        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Zstd, CompressionLevel = CompressionLevel.Optimal };
-        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(inputs, outputs, logprobs), file, options);
-        for (long start = 0; start < rows; start += rowGroup)
+        return WriteRowGroupsAsync(path, source, rows, rowGroup, CompressionMethod.Zstd, new ListField("outputs", element), async (group, start, n) =>
         {
-            int n = (int)Math.Min(rowGroup, rows - start);
-            using var group = writer.CreateRowGroup();
-            var text = new string[n];
-            for (int i = 0; i < n; i++) text[i] = source.Input(start + i);
-            await group.WriteAsync(inputs, text);
             var values = new double[n * EmbeddingSize];
             var definitions = new int[values.Length];
             var repetitions = new int[values.Length];
@@ -166,6 +142,26 @@ public static class Program
             }
 
             await group.WriteAllPartsAsync<double>(element, values, definitions, repetitions, default);
+        });
+    }
+
+    /// <summary>Row groups of inputs, the outputs <paramref name="writeOutputs"/> writes, and logprobs.</summary>
+    private static async Task WriteRowGroupsAsync(string path, BenchRows source, long rows, int rowGroup, CompressionMethod codec,
+        Field outputs, Func<ParquetRowGroupWriter, long, int, Task> writeOutputs)
+    {
+        var inputs = new DataField<string>("inputs", true);
+        var logprobs = new DataField<double?>("cumulative_logprobs", true);
+        await using var file = Create(path);
+        var options = new ParquetOptions { CompressionMethod = codec, CompressionLevel = CompressionLevel.Optimal };
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(inputs, outputs, logprobs), file, options);
+        for (long start = 0; start < rows; start += rowGroup)
+        {
+            int n = (int)Math.Min(rowGroup, rows - start);
+            using var group = writer.CreateRowGroup();
+            var text = new string[n];
+            for (int i = 0; i < n; i++) text[i] = source.Input(start + i);
+            await group.WriteAsync(inputs, text);
+            await writeOutputs(group, start, n);
             var numbers = new double?[n];
             for (int i = 0; i < n; i++) numbers[i] = source.Logprob(start + i);
             await group.WriteAsync<double>(logprobs, numbers);
