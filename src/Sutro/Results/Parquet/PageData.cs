@@ -6,9 +6,11 @@ namespace Sutro.Results.Parquet;
 /// <summary>
 /// A page's inflated bytes: held whole for ordinary pages, or a bounded window over an inflating stream for pages
 /// too large to hold (a writer that puts a whole column chunk in one page). Every read is checked against what
-/// the page header declared, so a lying header fails by name instead of reading past the page.
+/// the page header declared, so a lying header fails by name instead of reading past the page. An inflating
+/// stream is disposed as soon as its page is done or replaced (its decoder's buffers are released then, not when a
+/// finalizer gets to them).
 /// </summary>
-internal sealed class PageData
+internal sealed class PageData : IDisposable
 {
     private byte[] _buffer = new byte[1 << 16];
     private int _pos;
@@ -36,18 +38,27 @@ internal sealed class PageData
 
     public void SetWhole(int length)
     {
+        CloseStream();
         _pos = 0;
         _end = length;
-        _stream = null;
         _streamLeft = 0;
     }
 
     public void SetStream(Stream stream, long length)
     {
+        CloseStream();
         _pos = 0;
         _end = 0;
         _stream = stream;
         _streamLeft = length;
+    }
+
+    public void Dispose() => CloseStream();
+
+    private void CloseStream()
+    {
+        _stream?.Dispose();
+        _stream = null;
     }
 
     public void Advance(int count) => _pos += count;
@@ -123,7 +134,7 @@ internal sealed class PageData
             throw new ParquetPageException("a page inflates to more bytes than its header declares");
         }
 
-        _stream = null;
+        CloseStream();
         _pos = _end = 0;
     }
 

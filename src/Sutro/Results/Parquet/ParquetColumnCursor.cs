@@ -13,12 +13,18 @@ namespace Sutro.Results.Parquet;
 /// </summary>
 internal sealed class ParquetColumnCursor : IDisposable
 {
-    /// <summary>Pages larger than this are read through a window instead of being inflated whole.</summary>
-    private const int WholePageLimit = 8 << 20;
+    /// <summary>
+    /// Pages larger than this are read through a window instead of being inflated whole. Most writers cut pages of
+    /// about 1 MiB (polars, arrow, DuckDB), which stay whole; a page of a whole column chunk (Parquet.Net) streams.
+    /// </summary>
+    internal const int WholePageLimit = 2 << 20;
 
     private readonly ParquetLeaf _leaf;
     private readonly ChunkInput _input;
     private readonly PageData _data = new();
+
+    // One zstd context for every page of the column (a context holds about a megabyte of tables and buffers).
+    private ZstdSharp.Decompressor? _zstd;
     private byte[] _compressed = Array.Empty<byte>();
     private readonly HybridDecoder _defs = new();
     private readonly HybridDecoder _reps = new();
@@ -460,7 +466,7 @@ internal sealed class ParquetColumnCursor : IDisposable
         }
         else
         {
-            _data.SetStream(PageCodecs.Open(codec, body), inflated);
+            _data.SetStream(PageCodecs.Open(codec, body, ZstdFor(codec)), inflated);
         }
     }
 
@@ -468,7 +474,7 @@ internal sealed class ParquetColumnCursor : IDisposable
     {
         try
         {
-            PageCodecs.DecompressWhole(codec, _compressed, compressed, target);
+            PageCodecs.DecompressWhole(codec, _compressed, compressed, target, ZstdFor(codec));
         }
         catch (Exception ex) when (ex is not ParquetPageException)
         {
@@ -783,7 +789,14 @@ internal sealed class ParquetColumnCursor : IDisposable
         _ => 8,
     };
 
-    public void Dispose() => _input.Dispose();
+    private ZstdSharp.Decompressor? ZstdFor(int codec) => codec == PageCodecs.Zstd ? _zstd ??= new ZstdSharp.Decompressor() : null;
+
+    public void Dispose()
+    {
+        _data.Dispose();
+        _zstd?.Dispose();
+        _input.Dispose();
+    }
 }
 
 /// <summary>A read that failed after <see cref="Done"/> of the rows asked for.</summary>

@@ -426,8 +426,11 @@ internal static class PageCodecs
     /// <summary>Codecs whose pages are always inflated whole (they have no streaming decoder here).</summary>
     public static bool WholeOnly(int codec) => codec is Lz4 or Lz4Raw;
 
-    /// <summary>Decompresses a whole page body into <paramref name="target"/>, which must be its exact size.</summary>
-    public static void DecompressWhole(int codec, byte[] sourceArray, int sourceLength, Span<byte> target)
+    /// <summary>
+    /// Decompresses a whole page body into <paramref name="target"/>, which must be its exact size; zstd pages
+    /// through <paramref name="zstd"/> (required for them), a decompression context the caller reuses from page to page.
+    /// </summary>
+    public static void DecompressWhole(int codec, byte[] sourceArray, int sourceLength, Span<byte> target, ZstdSharp.Decompressor? zstd)
     {
         ReadOnlySpan<byte> source = sourceArray.AsSpan(0, sourceLength);
         int written;
@@ -450,11 +453,7 @@ internal static class PageCodecs
                 written = global::Snappier.Snappy.Decompress(source, target);
                 break;
             case Zstd:
-                using (var zstd = new ZstdSharp.Decompressor())
-                {
-                    written = zstd.Unwrap(source, target);
-                }
-
+                written = zstd!.Unwrap(source, target);
                 break;
             case Lz4Raw:
                 written = K4os.Compression.LZ4.LZ4Codec.Decode(source, target);
@@ -464,7 +463,7 @@ internal static class PageCodecs
                 break;
             default:
                 using (var compressed = new MemoryStream(sourceArray, 0, sourceLength, writable: false))
-                using (var stream = Open(codec, compressed))
+                using (var stream = Open(codec, compressed, null))
                 {
                     written = stream.ReadAtLeast(target, target.Length, throwOnEndOfStream: false);
                     if (written == target.Length && stream.ReadByte() >= 0)
@@ -513,14 +512,24 @@ internal static class PageCodecs
         return source.Length == 0 && written == target.Length;
     }
 
-    /// <summary>A stream that inflates a page body as it is read (for pages too large to hold whole).</summary>
-    public static Stream Open(int codec, Stream compressed) => codec switch
+    /// <summary>
+    /// A stream that inflates a page body as it is read (for pages too large to hold whole); zstd through
+    /// <paramref name="zstd"/>, which the stream leaves to the caller for the next page.
+    /// </summary>
+    public static Stream Open(int codec, Stream compressed, ZstdSharp.Decompressor? zstd) => codec switch
     {
         Uncompressed => compressed,
         Snappy => new SnappyRawStream(compressed),
         Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true),
         Brotli => new BrotliStream(compressed, CompressionMode.Decompress, leaveOpen: true),
-        Zstd => new ZstdSharp.DecompressionStream(compressed, leaveOpen: true),
+        Zstd => OpenZstd(compressed, zstd!),
         _ => throw new ParquetPageException($"compression codec {codec} cannot be read as a stream"),
     };
+
+    private static ZstdSharp.DecompressionStream OpenZstd(Stream compressed, ZstdSharp.Decompressor zstd)
+    {
+        // A context left mid-frame by a page that failed starts afresh.
+        zstd.ResetStream();
+        return new ZstdSharp.DecompressionStream(compressed, zstd, 0, checkEndOfStream: true, preserveDecompressor: true, leaveOpen: true);
+    }
 }

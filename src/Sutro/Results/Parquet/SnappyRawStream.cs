@@ -7,14 +7,15 @@ namespace Sutro.Results.Parquet;
 /// Inflates a raw Snappy block (the format Parquet pages use, without the framing of the Snappy stream format)
 /// as it is read, keeping only a window of recent output. Snappy writers compress in blocks of 64 KiB, so their
 /// back-references never reach further; this reader keeps 1 MiB and refuses a reference beyond it by name.
-/// Used for pages too large to inflate whole; smaller pages go through Snappier in one call.
+/// Used for pages too large to inflate whole; smaller pages go through Snappier in one call. Its two buffers come
+/// from the shared array pool and go back when the stream is disposed, so a file of many large pages reuses them.
 /// </summary>
 internal sealed class SnappyRawStream : ForwardOnlyStream
 {
     private const int Window = 1 << 20;
     private readonly Stream _source;
-    private readonly byte[] _in = new byte[1 << 16];
-    private readonly byte[] _out = new byte[Window * 2];
+    private byte[] _in = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 16);
+    private byte[] _out = System.Buffers.ArrayPool<byte>.Shared.Rent(Window * 2);
     private int _inPos;
     private int _inEnd;
     private int _readPos;
@@ -25,6 +26,18 @@ internal sealed class SnappyRawStream : ForwardOnlyStream
     private long _handed;
 
     public SnappyRawStream(Stream source) => _source = source;
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _out.Length > 0)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(_in);
+            System.Buffers.ArrayPool<byte>.Shared.Return(_out);
+            _in = _out = Array.Empty<byte>();
+        }
+
+        base.Dispose(disposing);
+    }
 
     protected override long BytesRead => _handed;
 
