@@ -100,7 +100,14 @@ public sealed class JsonResultDecoder : IResultDecoder, IReportsNumbers
 
     public IEnumerable<ResultBatch> ReadBatches(CancellationToken cancellationToken)
     {
-        using var outputs = new Cursor(_path, _outputs, Numbers, numbersAsDoubles: true);
+        // A text outputs column is read on a worker thread, a batch's worth at a time and a few ahead, while the other
+        // columns are read here: the text of the outputs and the inputs is most of the work. (A column of text notes
+        // no numbers, so the warning about numbers kept as text names the same first number either way.)
+        bool ahead = Environment.ProcessorCount > 1 && _outputs.IsText && (_inputs is not null || _extras.Length > 0);
+        using var outputs = ahead ? null : new Cursor(_path, _outputs, Numbers, numbersAsDoubles: true);
+        using var outputPieces = ahead
+            ? BatchPrefetcher.Ahead(ReadOutputs, PiecesAhead, cancellationToken).GetEnumerator()
+            : null;
         using var inputs = _inputs is null ? null : new Cursor(_path, _inputs, Numbers, numbersAsDoubles: true);
         using var logprobs = _logprobs is null ? null : new Cursor(_path, _logprobs, Numbers);
         var extras = _extras.Select(e => new Cursor(_path, e, Numbers)).ToArray();
@@ -112,9 +119,22 @@ public sealed class JsonResultDecoder : IResultDecoder, IReportsNumbers
                 cancellationToken.ThrowIfCancellationRequested();
                 int count = (int)Math.Min(BatchSize, remaining);
                 var batch = new ResultBatch(count, extras.Length) { Count = count };
-                for (int i = 0; i < count; i++)
+                if (outputPieces is not null)
                 {
-                    batch.Outputs[i] = outputs.NextValue();
+                    // The worker reads the same batch sizes, so each piece is this batch's outputs.
+                    if (!outputPieces.MoveNext())
+                    {
+                        throw new ResultDecodeException($"The JSON array '{_outputs.Name}' ended before its {_outputs.Count} values.");
+                    }
+
+                    Array.Copy(outputPieces.Current, batch.Outputs, count);
+                }
+                else
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        batch.Outputs[i] = outputs!.NextValue();
+                    }
                 }
 
                 if (inputs is not null)
@@ -152,6 +172,29 @@ public sealed class JsonResultDecoder : IResultDecoder, IReportsNumbers
             {
                 cursor.Dispose();
             }
+        }
+    }
+
+    /// <summary>Batches of outputs a worker may have read ahead of the rows (about 100 KB of text each).</summary>
+    private const int PiecesAhead = 8;
+
+    /// <summary>The outputs in the batch sizes of <see cref="ReadBatches"/>, on the worker that reads them ahead.</summary>
+    private IEnumerable<object?[]> ReadOutputs(CancellationToken cancellationToken)
+    {
+        using var outputs = new Cursor(_path, _outputs, Numbers, numbersAsDoubles: true);
+        long remaining = _outputs.Count;
+        while (remaining > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int count = (int)Math.Min(BatchSize, remaining);
+            var piece = new object?[count];
+            for (int i = 0; i < count; i++)
+            {
+                piece[i] = outputs.NextValue();
+            }
+
+            remaining -= count;
+            yield return piece;
         }
     }
 
