@@ -157,7 +157,7 @@ internal sealed class JsonChunkReader : IDisposable
         {
             if (text == JsonTokenText.Materialize)
             {
-                return reader.GetString();
+                return Utf8Text.Decode(ref reader);
             }
 
             if (!reader.ValueIsEscaped)

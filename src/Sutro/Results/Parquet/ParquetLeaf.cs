@@ -41,8 +41,6 @@ internal sealed class ParquetLeaf
     public const int ByteArray = 6;
     public const int FixedLenByteArray = 7;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public ParquetLeaf(string name, int index, int physical, int typeLength, bool optional, LeafKind kind, int scale, long unitTicksDivisor)
     {
         Name = name;
@@ -194,7 +192,7 @@ internal sealed class ParquetLeaf
         switch (Kind)
         {
             case LeafKind.Text:
-                return StrictUtf8.GetString(bytes);
+                return Utf8Text.Decode(bytes);
             case LeafKind.Binary:
                 return bytes.ToArray();
             case LeafKind.Uuid:
