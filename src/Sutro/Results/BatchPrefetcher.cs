@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -23,7 +22,7 @@ internal static class BatchPrefetcher
     public static IEnumerable<T> Ahead<T>(Func<CancellationToken, IEnumerable<T>> source, int capacity, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var queue = new BlockingCollection<T>(boundedCapacity: capacity);
+        using var queue = new HandoffQueue<T>(capacity, stop.Token, cancellationToken);
         Exception? failure = null;
         var producer = Task.Run(() =>
         {
@@ -31,7 +30,7 @@ internal static class BatchPrefetcher
             {
                 foreach (var batch in source(stop.Token))
                 {
-                    queue.Add(batch, stop.Token);
+                    queue.Add(batch);
                 }
             }
             catch (Exception ex)
@@ -40,13 +39,13 @@ internal static class BatchPrefetcher
             }
             finally
             {
-                queue.CompleteAdding();
+                queue.Complete();
             }
         });
 
         try
         {
-            foreach (var batch in queue.GetConsumingEnumerable(cancellationToken))
+            while (queue.TryTake(out T batch))
             {
                 yield return batch;
             }
