@@ -96,6 +96,28 @@ public class MalformedBodyTests : IDisposable
         Assert.Contains("UTF-8", Fail(Write("body.json", body), ResultFormat.Json));
     }
 
+    [Theory]
+    [InlineData("bad \\u00e9 X")]
+    [InlineData("X \\ud83d\\ude80")]
+    [InlineData("\\\"quoted\\\" X\\n")]
+    public void JsonWithInvalidUtf8BesideEscapesFailsBeforeAnyRow(string escaped)
+    {
+        // The first pass validates the raw bytes of an escaped string; the invalid byte is refused at open, with the
+        // string's offset (byte 19: after {"outputs": ["ok", ).
+        byte[] body = Utf8("{\"outputs\": [\"ok\", \"" + escaped + "\"]}");
+        body[Array.IndexOf(body, (byte)'X')] = 0xC3;
+        Assert.Equal("The JSON holds invalid UTF-8 in the string at byte 19.", Fail(Write("body.json", body), ResultFormat.Json));
+    }
+
+    [Fact]
+    public void JsonEscapedTextAndALoneSurrogateOpenAndReadExactly()
+    {
+        string path = Write("ok.json", Utf8("{\"outputs\": [\"caf\\u00e9 \\ud83d\\ude80 \\\"q\\\"\", \"lone \\ud800 end\", \"Zürich\"]}"));
+        using var decoder = ResultDecoders.Open(path, ResultFormat.Json, new[] { "job_x" }, CancellationToken.None);
+        var outputs = decoder.ReadBatches(CancellationToken.None).SelectMany(b => b.Outputs.Take(b.Count)).ToArray();
+        Assert.Equal(new object?[] { "café 🚀 \"q\"", "lone \ud800 end", "Zürich" }, outputs);
+    }
+
     [Fact]
     public void TruncatedJsonFixtureFails()
     {

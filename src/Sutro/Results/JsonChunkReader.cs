@@ -57,7 +57,6 @@ internal sealed class JsonChunkReader : IDisposable
 
     private readonly Stream _stream;
     private byte[] _buffer;
-    private byte[] _unescaped = Array.Empty<byte>();
     private int _start;
     private int _end;
     private long _bufferOffset;
@@ -160,25 +159,10 @@ internal sealed class JsonChunkReader : IDisposable
                 return Utf8Text.Decode(ref reader);
             }
 
-            if (!reader.ValueIsEscaped)
-            {
-                if (!Utf8.IsValid(raw))
-                {
-                    throw new ResultDecodeException($"The JSON holds invalid UTF-8 in the string at byte {offset}.");
-                }
-
-                return null;
-            }
-
-            // Unescaped to UTF-8, not transcoded to UTF-16: CopyString refuses invalid UTF-8 just as GetString does,
-            // at a fraction of the cost on text full of accents and emoji.
-            if (_unescaped.Length < raw.Length)
-            {
-                _unescaped = new byte[Math.Max(raw.Length, 1024)];
-            }
-
-            int written = reader.CopyString(_unescaped);
-            if (!Utf8.IsValid(_unescaped.AsSpan(0, written)))
+            // Escapes are ASCII and the reader has checked their syntax, so the raw bytes are valid UTF-8 exactly when
+            // the text they stand for is (a lone surrogate escape is kept either way, see below): validated as they
+            // are, without unescaping.
+            if (!Utf8.IsValid(raw))
             {
                 throw new ResultDecodeException($"The JSON holds invalid UTF-8 in the string at byte {offset}.");
             }
