@@ -140,6 +140,26 @@ public class StreamingValidationTests : IDisposable
         Assert.Null(changed.TryOpen(path));
     }
 
+    [Theory]
+    [InlineData(ResultFormat.Json, "small.json")]
+    [InlineData(ResultFormat.Csv, "small.csv.zip")]
+    public void BytesAfterTheEndAreRefusedEvenOnceThePassHasFinished(ResultFormat format, string fixture)
+    {
+        byte[] body = File.ReadAllBytes(Canonical.FixturePath("valid", fixture));
+        string path = Path.Combine(_dir, "late-" + fixture);
+        using var late = Download(body, format, path, "job_12345");
+        // Let the pass read to its end first: then a late byte must still disqualify it.
+        for (int i = 0; i < 200 && !late.Finished; i++)
+        {
+            Thread.Sleep(10);
+        }
+
+        Assert.True(late.Finished);
+        late.Append(new byte[] { (byte)' ' });
+        File.AppendAllText(path, " ");
+        Assert.Null(late.TryOpen(path));
+    }
+
     [Fact]
     public void ABodyThePassRefusesGivesTheUsualError()
     {

@@ -69,6 +69,9 @@ public sealed class ResultBodyValidator : IDisposable
     /// <summary>True while no byte has been appended and the pass was neither completed nor abandoned.</summary>
     public bool Fresh => _appended == 0 && !_chunks.IsAddingCompleted;
 
+    /// <summary>True once the pass has read all it will (it finished, failed or was stopped).</summary>
+    internal bool Finished => _work.IsCompleted;
+
     /// <summary>True once <see cref="TryOpen"/> gave the decoder of this pass (the file was not read a second time).</summary>
     public bool Used { get; private set; }
 
@@ -81,6 +84,14 @@ public sealed class ResultBodyValidator : IDisposable
         }
 
         _appended += bytes.Length;
+        if (_completed)
+        {
+            // Bytes after the body was declared complete: the pass cannot stand for the file, whether or not the
+            // validator has already finished reading.
+            _broken = true;
+            return;
+        }
+
         if (_readerGone.IsCancellationRequested)
         {
             return;
