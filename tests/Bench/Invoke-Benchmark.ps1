@@ -113,7 +113,7 @@ function New-BenchCase($Server, $Data) {
         $cases.Add([pscustomobject]@{ Name = $Name; Group = $Group; Baseline = $Baseline; Script = $Script; Expect = $Expect; Reset = $Reset })
     }
 
-    Add 'Floor: Write-FloorRow | Measure-Object' 'Floor' '' "Import-Module $(Quote $floorModule); `$count = (Write-FloorRow -Count $n | Measure-Object).Count"
+    Add 'Floor: Write-FloorRow | Measure-Object' 'Floor' '' "Import-Module $(Quote $floorModule); `$count = (Write-FloorRow -Count $n -Seed $seed -JobId $($Data.JobId) | Measure-Object).Count"
     foreach ($format in 'Parquet', 'Csv', 'Json') {
         Add "Get-SutroJobResult -Format $format | Measure-Object" $format $(if ($format -ne 'Parquet') { "Builtin$format" }) `
             "$module; `$count = (Get-SutroJobResult -JobId $($Data.JobId) -Format $format -IncludeInput -IncludeCumulativeLogprob -NoCache $api | Measure-Object).Count"
@@ -125,7 +125,7 @@ function New-BenchCase($Server, $Data) {
     Add 'Get-SutroJobResult -Format Parquet (list<double> outputs, 32 a row) | Measure-Object' 'ParquetEmbedding' '' `
         "$module; `$count = (Get-SutroJobResult -JobId $($Data.EmbeddingJobId) -Format Parquet -IncludeInput -IncludeCumulativeLogprob -NoCache $api | Measure-Object).Count"
     $csvOut = Quote (Join-Path $Data.Scratch 'pipe.csv')
-    Add 'Floor: Write-FloorRow | Export-Csv' 'FloorCsv' '' "Import-Module $(Quote $floorModule); Write-FloorRow -Count $n | Export-Csv -LiteralPath $csvOut; `$count = $n" -Reset 'pipe.csv'
+    Add 'Floor: Write-FloorRow | Export-Csv' 'FloorCsv' '' "Import-Module $(Quote $floorModule); Write-FloorRow -Count $n -Seed $seed -JobId $($Data.JobId) | Export-Csv -LiteralPath $csvOut; `$count = $n" -Reset 'pipe.csv'
     Add 'Get-SutroJobResult -Format Parquet | Export-Csv' 'ParquetCsv' 'FloorCsv' `
         "$module; Get-SutroJobResult -JobId $($Data.JobId) -Format Parquet -IncludeInput -IncludeCumulativeLogprob -NoCache $api | Export-Csv -LiteralPath $csvOut; `$count = $n" -Reset 'pipe.csv'
     Add 'Built-in CSV: Invoke-WebRequest -OutFile, Expand-Archive, Import-Csv | Measure-Object' 'BuiltinCsv' '' @"

@@ -4,26 +4,47 @@ using System.Management.Automation;
 namespace Sutro.Bench.Floor;
 
 /// <summary>
-/// <c>Write-FloorRow -Count N</c>: writes N rows shaped like a results row (job id, index, an input of about
-/// 200 characters, an output of about 400, a logprob), each string freshly allocated, as fast as a binary cmdlet
-/// can. Nothing is decoded: this is the cost of the pipeline alone.
+/// <c>Write-FloorRow -Count N [-Seed S] [-JobId J]</c>: writes N rows shaped like a results row (job id, index, input,
+/// output, logprob), each string freshly allocated, as fast as a binary cmdlet can. Nothing is decoded: this is the
+/// cost of the pipeline alone. The texts and logprobs are the benchmark files' own (the generator's rows 0 to 4095
+/// for the seed, cycled), so a command that reads the strings (Export-Csv escapes quotes and encodes the accented
+/// letters and emoji) does the same work on the floor's rows as on the decoded ones.
 /// </summary>
 [Cmdlet(VerbsCommunications.Write, "FloorRow")]
 [OutputType(typeof(FloorRow))]
 public sealed class WriteFloorRowCommand : PSCmdlet
 {
+    private const int Sample = 4096;
+
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateRange(0, int.MaxValue)]
     public int Count { get; set; }
 
+    [Parameter]
+    public ulong Seed { get; set; } = 20261120;
+
+    [Parameter]
+    public string JobId { get; set; } = "job_bench";
+
     protected override void EndProcessing()
     {
-        const string Input = "Row 0: summarise this customer note, about the café in Zürich, \"quoted\", with emoji 🚀 and numbers $12.99; the rest is plain words of the same kind until the text is two hundred characters. And more.";
-        const string Output = "Summary 0: the customer was charged twice, well, the refund was issued; the product review notes latency and quality; the report covers the quarter's growth, the shipping signal and the network, \"really\" and 👍🏽 with São Paulo, Łódź and façade — and then more plain words of the same kind until the output is four hundred characters long, as the benchmark's rows are on average, nothing more. Done.";
+        var rows = new Sutro.Bench.Generator.BenchRows(Seed);
+        int sample = Math.Min(Sample, Math.Max(Count, 1));
+        var inputs = new string[sample];
+        var outputs = new string[sample];
+        var logprobs = new double[sample];
+        for (int k = 0; k < sample; k++)
+        {
+            inputs[k] = rows.Input(k);
+            outputs[k] = rows.Output(k);
+            logprobs[k] = rows.Logprob(k);
+        }
+
         for (int i = 0; i < Count; i++)
         {
-            // Fresh strings of the same sizes, as a decoder would allocate them.
-            WriteObject(new FloorRow("job_bench", i, new string(Input.AsSpan()), new string(Output.AsSpan()), -i * 1e-6));
+            // Fresh strings of the same text, as a decoder would allocate them.
+            int k = i % sample;
+            WriteObject(new FloorRow(JobId, i, new string(inputs[k].AsSpan()), new string(outputs[k].AsSpan()), logprobs[k]));
         }
     }
 }
