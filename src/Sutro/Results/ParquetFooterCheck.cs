@@ -78,7 +78,8 @@ internal static class ParquetFooterCheck
                 throw new ResultDecodeException($"The Parquet footer claims {group.Rows} rows in row group {g} of a {fileLength}-byte file: the file is damaged or hostile.");
             }
 
-            foreach (var column in group.Columns)
+            // A row group of no rows has no pages to read (writers leave its chunks' offsets at 0).
+            foreach (var column in group.Rows == 0 ? [] : group.Columns)
             {
                 long start = column.DictionaryOffset > 0 ? Math.Min(column.DictionaryOffset, column.DataOffset) : column.DataOffset;
                 if (start < 4 || column.DataOffset < 4 || column.DataOffset >= dataEnd || column.DictionaryOffset >= dataEnd

@@ -91,7 +91,8 @@ internal sealed class ParquetColumnCursor : IDisposable
             throw new ParquetPageException($"the column chunk holds {meta.NumValues} values but the footer claims {rows} rows");
         }
 
-        _input.Reset(start, meta.TotalCompressedSize);
+        // A row group of no rows has no pages to read (writers leave its chunks' offsets at 0).
+        _input.Reset(start, rows == 0 && meta.NumValues == 0 ? 0 : meta.TotalCompressedSize);
         _codec = (int)meta.Codec;
         _chunkUncompressed = Math.Max(meta.TotalUncompressedSize, 0);
         _rowsLeft = rows;
@@ -443,7 +444,13 @@ internal sealed class ParquetColumnCursor : IDisposable
             throw new ParquetPageException($"an uncompressed page holds {compressed} bytes but declares {inflated}");
         }
 
-        if (inflated <= WholePageLimit || PageCodecs.WholeOnly(codec))
+        if (compressed == 0 && inflated == 0)
+        {
+            // A page of no values (all null, or empty) may hold no bytes at all under any codec: there is nothing
+            // to inflate, and an empty Snappy or LZ4 input is no valid stream.
+            _data.SetWhole(0);
+        }
+        else if (inflated <= WholePageLimit || PageCodecs.WholeOnly(codec))
         {
             if (codec == PageCodecs.Uncompressed)
             {
@@ -561,13 +568,14 @@ internal sealed class ParquetColumnCursor : IDisposable
                 : $"a page claims {values} values where {_valuesLeft} of the column chunk's {_valuesClaimed} remain");
         }
 
-        if (v2 && ((flat && (header.NumRows != values || header.RepetitionBytes != 0)) || header.DefinitionBytes < 0
+        if (v2 && ((flat && header.NumRows != values) || header.DefinitionBytes < 0
             || header.RepetitionBytes < 0 || header.NumNulls < 0 || header.NumNulls > values
             || header.NumRows < 0 || header.NumRows > values))
         {
+            string counts = $"{header.NumRows} rows, {values} values, {header.NumNulls} nulls, {header.RepetitionBytes} and {header.DefinitionBytes} bytes of repetition and definition levels";
             throw new ParquetPageException(flat
-                ? "a version 2 page's row, null or level counts do not fit a flat column"
-                : "a version 2 page's row, null or level counts do not fit its values");
+                ? $"a version 2 page's row, null or level counts do not fit a flat column ({counts})"
+                : $"a version 2 page's row, null or level counts do not fit its values ({counts})");
         }
 
         var body = new PageBodyStream(_input, header.CompressedSize, header.Crc);

@@ -208,9 +208,21 @@ internal sealed class ParquetLeaf
                 };
             case LeafKind.Int96:
                 {
+                    // Days and nanoseconds of the day, summed in ticks: in nanoseconds, dates past 2262 (which Spark
+                    // writes) overflow 64 bits.
                     long nanos = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(bytes);
                     int julian = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
-                    return FromNanos(checked(((long)(julian - 2440588) * 86_400_000_000_000L) + nanos), utc: true);
+                    long ticks;
+                    try
+                    {
+                        ticks = checked(((long)julian - 2440588) * TimeSpan.TicksPerDay + nanos / 100);
+                    }
+                    catch (OverflowException)
+                    {
+                        throw new ParquetPageException(OutOfRange);
+                    }
+
+                    return FromTicks(ticks, utc: true);
                 }
 
             case LeafKind.Decimal:
@@ -244,18 +256,28 @@ internal sealed class ParquetLeaf
     private object FromNanos(long value, long multiplier, bool utc)
     {
         // Ticks are 100 ns; a unit coarser than that multiplies, nanoseconds divide.
-        long ticks = multiplier >= 100 ? checked(value * (multiplier / 100)) : value / (100 / multiplier);
+        long ticks;
+        try
+        {
+            ticks = multiplier >= 100 ? checked(value * (multiplier / 100)) : value / (100 / multiplier);
+        }
+        catch (OverflowException)
+        {
+            throw new ParquetPageException(OutOfRange);
+        }
+
         return FromTicks(ticks, utc);
     }
 
-    private static object FromNanos(long nanos, bool utc) => FromTicks(nanos / 100, utc);
+    private const string OutOfRange = "a date or time is outside the range .NET can hold";
+
 
     private static object FromTicks(long ticksSinceEpoch, bool utc)
     {
         long ticks = DateTime.UnixEpoch.Ticks + ticksSinceEpoch;
         if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
         {
-            throw new ParquetPageException("a date or time is outside the range .NET can hold");
+            throw new ParquetPageException(OutOfRange);
         }
 
         return new DateTime(ticks, utc ? DateTimeKind.Utc : DateTimeKind.Unspecified);
