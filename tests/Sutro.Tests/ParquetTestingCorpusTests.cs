@@ -31,7 +31,9 @@ public class ParquetTestingCorpusTests
         // Microsecond timestamps that hold nanoseconds (the year 52950).
         ["nested_structs.rust.parquet"] = (0, "The Parquet column 'ul_observation_date' could not be read: a date or time is outside the range .NET can hold (row 0)."),
         // Parquet.Net 6.1.0, the footer library, cannot read this file's key-value metadata (parquet-mr 1.12, Dremio).
-        ["dict-page-offset-zero.parquet"] = (0, "The Parquet results could not be read: Invalid data in Thrift header. File is most likely corrupt (unexpected data type Stop)."),
+        ["dict-page-offset-zero.parquet"] = (0, "The Parquet footer is well formed, but Parquet.Net (the library that reads it) cannot read it: " +
+            "Invalid data in Thrift header. File is most likely corrupt (unexpected data type Stop). No rows were read. " +
+            "Rewrite the file with another tool (e.g. DuckDB: COPY (FROM 'in.parquet') TO 'out.parquet') to read it here."),
     };
 
     public static TheoryData<string> Files()

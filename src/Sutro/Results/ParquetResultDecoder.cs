@@ -98,7 +98,17 @@ public sealed class ParquetResultDecoder : IResultDecoder
         try
         {
             ParquetFooterCheck.Validate(file);
-            reader = ParquetReader.CreateAsync(file, null, leaveStreamOpen: true, cancellationToken).GetAwaiter().GetResult();
+            try
+            {
+                reader = ParquetReader.CreateAsync(file, null, leaveStreamOpen: true, cancellationToken).GetAwaiter().GetResult();
+            }
+            catch (global::Parquet.Meta.Proto.ThriftProtocolException ex)
+            {
+                // The module's own walk of the footer found it whole: what failed is the footer library's reading of it.
+                throw new ResultDecodeException(
+                    $"The Parquet footer is well formed, but Parquet.Net (the library that reads it) cannot read it: {ex.Message} " +
+                    "No rows were read. Rewrite the file with another tool (e.g. DuckDB: COPY (FROM 'in.parquet') TO 'out.parquet') to read it here.", ex);
+            }
             FileMetaData meta = reader.Metadata ?? throw new ResultDecodeException("The Parquet results have no metadata.");
             var columns = DescribeColumns(meta);
             var byName = columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
