@@ -131,6 +131,15 @@ Describe 'The rows of the right job only' {
         $result.Errors[0].Exception.Message | Should -BeExactly ($recorded -f $Record)
     }
 
+    It 'Import-SutroJobResult -JobId refuses a CSV whose only text column is not named like a job as having no outputs column' {
+        $file = Join-Path $TestDrive 'answers.csv'
+        [IO.File]::WriteAllText($file, "inputs,answer`nq,a`n")
+        Import-SutroJobResult $file -JobId job_bad -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'ResultDecodeFailed,Sutro.Commands.ImportSutroJobResultCommand'
+        $err[0].Exception.Message | Should -BeExactly ("The CSV results have no outputs column: expected one named 'job_bad' or " +
+            "'outputs' or 'inference_result'; found 'inputs', 'answer'. Check that the file or the server's answer holds this job's results.")
+    }
+
     It 'Import-SutroJobResult -JobId refuses a CSV of another job; without -JobId it reads it as that job''s' {
         $file = Join-Path $TestDrive 'export.csv'
         [IO.File]::WriteAllText($file, "inputs,job_99999,row_id`nq,a,r1`n")

@@ -101,8 +101,9 @@ public class ParquetTestingCorpusTests
     }
 
     /// <summary>
-    /// Damaged files of parquet-testing (bad_data/, and the pages whose CRC-32 does not match): each is refused, before
-    /// any row, with the module's own message naming what is wrong.
+    /// Damaged files of parquet-testing (bad_data/, and the pages whose CRC-32 does not match), a VARIANT column (its
+    /// group holds the binary encoding, not the value) and a file whose footer is encrypted (named *.encrypted, so
+    /// only its PARE magic says it is Parquet): each is refused, before any row, with the module's own message.
     /// </summary>
     [Theory]
     [InlineData("ARROW-GH-41317.parquet", "The Parquet column 'timestamp_us_no_tz' could not be read: the column chunk ends after 0 values but the footer claims 3 rows (row 0).")]
@@ -114,13 +115,16 @@ public class ParquetTestingCorpusTests
     [InlineData("PARQUET-1481.parquet", "The Parquet column 'Handle' cannot be read: the field 'Handle' has a type this module cannot read (-7, no converted type).")]
     [InlineData("datapage_v1-corrupt-checksum.parquet", "The Parquet column 'a' could not be read: a page's bytes do not match the CRC-32 its header carries (row 0).")]
     [InlineData("rle-dict-uncompressed-corrupt-checksum.parquet", "The Parquet column 'long_field' could not be read: a page's bytes do not match the CRC-32 its header carries (row 0).")]
-    public void ADamagedFileIsRefusedBeforeAnyRowByName(string file, string message)
+    [InlineData("shredded_variant-case-001.parquet", "The Parquet column 'var' cannot be read: the field 'var' is a VARIANT, whose values this module cannot decode; write it as text (JSON) instead.")]
+    [InlineData("uniform_encryption.parquet.encrypted", "The Parquet results are encrypted (Parquet modular encryption, 'PARE' footer), which this module cannot read: ask for the results without encryption.")]
+    public void ADamagedOrUnreadableFileIsRefusedBeforeAnyRowByName(string file, string message)
     {
         string path = Path.Combine(Folder(), "refused", file);
+        string? first = file.EndsWith(".encrypted", StringComparison.Ordinal) ? null : FirstColumn(path);
         int rows = 0;
         var ex = Assert.Throws<ResultDecodeException>(() =>
         {
-            using var decoder = ResultDecoders.Open(path, null, new[] { FirstColumn(path) ?? "job_x" }, CancellationToken.None);
+            using var decoder = ResultDecoders.Open(path, null, new[] { first ?? "job_x" }, CancellationToken.None);
             foreach (var batch in decoder.ReadBatches(CancellationToken.None))
             {
                 rows += batch.Count;

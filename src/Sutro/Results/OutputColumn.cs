@@ -67,7 +67,7 @@ public static class OutputColumn
         if (jobIds is KnownJobId known)
         {
             var other = named.Count == 1 ? named : text.Count == 1 ? text : null;
-            if (other is not null)
+            if (other is not null && LooksLikeJobId(names[other[0]]))
             {
                 throw new ResultDecodeException(
                     $"These results are not those of job '{known.JobId}': their outputs column is named '{names[other[0]]}', " +

@@ -23,7 +23,8 @@ public static class ResultDecoders
         }
 
         head = head[..read];
-        if (head.StartsWith("PAR1"u8))
+        // PARE: a Parquet file whose footer is encrypted (Parquet modular encryption).
+        if (head.StartsWith("PAR1"u8) || head.StartsWith("PARE"u8))
         {
             return ResultFormat.Parquet;
         }

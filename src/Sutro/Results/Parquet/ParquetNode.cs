@@ -182,6 +182,13 @@ internal sealed class ParquetNode
                 return new ParquetNode(NodeKind.Leaf, element.Name, own) { Leaf = leaf };
             }
 
+            if (element.LogicalType?.VARIANT is not null)
+            {
+                // Its group holds the variant's binary encoding (and shredded parts), not the value itself.
+                throw new ParquetPageException(
+                    $"the field '{element.Name}' is a VARIANT, whose values this module cannot decode; write it as text (JSON) instead");
+            }
+
             bool isList = element.LogicalType?.LIST is not null || element.ConvertedType == ConvertedType.LIST;
             bool isMap = element.LogicalType?.MAP is not null
                 || element.ConvertedType is ConvertedType.MAP or ConvertedType.MAP_KEY_VALUE;
