@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 
 namespace Sutro.Tests;
@@ -49,6 +50,22 @@ public static class Canonical
         value is null ? "null" : "\"" + BitConverter.DoubleToInt64Bits(value.Value).ToString("x16", CultureInfo.InvariantCulture) + "\"";
 
     public static string Row(string? input, string? output, double? logprob) => $"[{S(input)},{S(output)},{L(logprob)}]\n";
+
+    /// <summary>The names of the .parquet files directly in <paramref name="folder"/>, in ordinal order.</summary>
+    public static List<string> ParquetFiles(string folder) =>
+        Directory.GetFiles(folder, "*.parquet").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>One theory case a name.</summary>
+    public static Xunit.TheoryData<string> Cases(IEnumerable<string> names)
+    {
+        var data = new Xunit.TheoryData<string>();
+        foreach (string name in names)
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
 
     public static string FixturePath(params string[] parts)
     {

@@ -20,19 +20,9 @@ namespace Sutro.Tests;
 /// </summary>
 public class ParquetConformanceTests
 {
-    public static TheoryData<string> Files()
-    {
-        var data = new TheoryData<string>();
-        foreach (string file in Names())
-        {
-            data.Add(file);
-        }
+    public static TheoryData<string> Files() => Canonical.Cases(Names());
 
-        return data;
-    }
-
-    private static List<string> Names() =>
-        Directory.GetFiles(Folder(), "*.parquet").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+    private static List<string> Names() => Canonical.ParquetFiles(Folder());
 
     private static string Folder() => Path.GetDirectoryName(Canonical.FixturePath("conformance", "generate.mjs"))!;
 

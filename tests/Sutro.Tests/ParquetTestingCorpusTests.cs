@@ -36,30 +36,11 @@ public class ParquetTestingCorpusTests
             "Rewrite the file with another tool (e.g. DuckDB: COPY (FROM 'in.parquet') TO 'out.parquet') to read it here."),
     };
 
-    public static TheoryData<string> Files()
-    {
-        var data = new TheoryData<string>();
-        foreach (string file in Names().Where(f => !Refused.ContainsKey(f)))
-        {
-            data.Add(file);
-        }
+    public static TheoryData<string> Files() => Canonical.Cases(Names().Where(f => !Refused.ContainsKey(f)));
 
-        return data;
-    }
+    public static TheoryData<string> RefusedFiles() => Canonical.Cases(Refused.Keys.Order(StringComparer.Ordinal));
 
-    public static TheoryData<string> RefusedFiles()
-    {
-        var data = new TheoryData<string>();
-        foreach (string file in Refused.Keys.Order(StringComparer.Ordinal))
-        {
-            data.Add(file);
-        }
-
-        return data;
-    }
-
-    private static List<string> Names() =>
-        Directory.GetFiles(Folder(), "*.parquet").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
+    private static List<string> Names() => Canonical.ParquetFiles(Folder());
 
     private static string Folder() => Path.GetDirectoryName(Canonical.FixturePath("parquet-testing", "expected.mjs"))!;
 
