@@ -41,6 +41,7 @@ public class ParquetPageFuzzTests : IDisposable
     [InlineData("arrowrs.v2.delta.parquet", 13)]
     [InlineData("arrowrs.v2.bytestreamsplit.parquet", 14)]
     [InlineData("arrowrs.v2.zstd.pages.parquet", 15)]
+    [InlineData("parquetjs.v2.snappy.parquet", 16)]
     public async Task MutatedUnguardedPagesFailByNameOrReadEveryRow(string file, int seed)
     {
         int failed = await Fuzz(file, seed, sameRows: false);

@@ -598,11 +598,9 @@ internal sealed class ParquetColumnCursor : IDisposable
             body.ReadExactly(_defBytes.AsSpan(0, header.DefinitionBytes));
             if (_hasReps)
             {
-                int starts = StartLevels(_reps, _repBytes, header.RepetitionBytes, values, _leaf.MaxRep, false, "repetition", 0);
-                if (starts != header.NumRows)
-                {
-                    throw new ParquetPageException($"a version 2 page claims {header.NumRows} rows but its levels start {starts}");
-                }
+                // The repetition levels say where rows start; the header's row count is not checked against them, as
+                // DuckDB and arrow do not: parquet.js writes its count of values there.
+                StartLevels(_reps, _repBytes, header.RepetitionBytes, values, _leaf.MaxRep, false, "repetition", 0);
             }
 
             if (_hasLevels)
