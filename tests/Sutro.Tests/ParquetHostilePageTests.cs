@@ -154,6 +154,17 @@ public class ParquetHostilePageTests : IDisposable
     }
 
     [Fact]
+    public async Task ARowGroupOfNoRowsWhoseChunkHoldsValuesIsRefusedNotSkipped()
+    {
+        // A row group of no rows is not read (its chunks may sit at offset 0), unless its chunks claim values.
+        byte[] source = await WriteAsync("a", "b", "c", "d", "e");
+        byte[] bytes = PatchFooterI64(source, 5, 0, columnToo: false);
+        var (rows, error) = Fail(bytes);
+        Assert.Empty(rows);
+        Assert.Equal("The Parquet column 'outputs' could not be read: the column chunk holds 5 values but the footer claims 0 rows (row 0).", error);
+    }
+
+    [Fact]
     public async Task AMillionPhantomRowsInATinyFileFail()
     {
         // The row counts and the column's value count all claim 1,000,000; the page holds five values.

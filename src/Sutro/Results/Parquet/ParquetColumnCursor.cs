@@ -86,13 +86,13 @@ internal sealed class ParquetColumnCursor : IDisposable
     {
         ColumnMetaData meta = chunk.MetaData ?? throw new ParquetPageException("a column chunk has no metadata");
         long start = meta.DictionaryPageOffset is > 0 and var dict && dict < meta.DataPageOffset ? dict : meta.DataPageOffset;
-        if (_leaf.MaxRep == 0 ? meta.NumValues != rows : meta.NumValues < rows)
+        if (_leaf.MaxRep == 0 || rows == 0 ? meta.NumValues != rows : meta.NumValues < rows)
         {
             throw new ParquetPageException($"the column chunk holds {meta.NumValues} values but the footer claims {rows} rows");
         }
 
         // A row group of no rows has no pages to read (writers leave its chunks' offsets at 0).
-        _input.Reset(start, rows == 0 && meta.NumValues == 0 ? 0 : meta.TotalCompressedSize);
+        _input.Reset(start, rows == 0 ? 0 : meta.TotalCompressedSize);
         _codec = (int)meta.Codec;
         _chunkUncompressed = Math.Max(meta.TotalUncompressedSize, 0);
         _rowsLeft = rows;
