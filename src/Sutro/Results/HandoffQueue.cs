@@ -8,7 +8,9 @@ namespace Sutro.Results;
 /// own counter, and a side that finds the queue empty (or full) sleeps on an event the other side sets once the
 /// queue has filled (or drained) halfway. Each crossing of
 /// <see cref="System.Collections.Concurrent.BlockingCollection{T}"/> takes two semaphores whose locks the two
-/// threads then fight over; on two cores that spinning took a third of the Parquet decoder's CPU time.
+/// threads then fight over; on two cores that spinning took a third of the Parquet decoder's CPU time. Used wherever
+/// one thread hands work to another: decoded batches, inflated blocks of a ZIP entry, the download's copies for the
+/// streaming validator.
 /// </summary>
 internal sealed class HandoffQueue<T> : IDisposable
 {

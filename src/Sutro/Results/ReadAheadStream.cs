@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.IO;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -20,8 +19,8 @@ internal sealed class ReadAheadStream : ForwardOnlyStream
     private const int BlocksAhead = 4;
 
     private readonly Stream _inner;
-    private readonly BlockingCollection<Block> _blocks = new(BlocksAhead);
     private readonly CancellationTokenSource _stop = new();
+    private readonly HandoffQueue<Block> _blocks;
     private readonly Task _worker;
     private Block? _current;
     private int _offset;
@@ -32,6 +31,7 @@ internal sealed class ReadAheadStream : ForwardOnlyStream
     public ReadAheadStream(Stream inner)
     {
         _inner = inner;
+        _blocks = new HandoffQueue<Block>(BlocksAhead, _stop.Token, CancellationToken.None);
         _worker = Task.Factory.StartNew(Fill, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -59,7 +59,15 @@ internal sealed class ReadAheadStream : ForwardOnlyStream
                     break;
                 }
 
-                _blocks.Add(new Block(buffer, read, null), _stop.Token);
+                try
+                {
+                    _blocks.Add(new Block(buffer, read, null));
+                }
+                catch
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw;
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -69,7 +77,7 @@ internal sealed class ReadAheadStream : ForwardOnlyStream
         {
             try
             {
-                _blocks.Add(new Block(null, 0, ExceptionDispatchInfo.Capture(ex)), _stop.Token);
+                _blocks.Add(new Block(null, 0, ExceptionDispatchInfo.Capture(ex)));
             }
             catch (OperationCanceledException)
             {
@@ -77,7 +85,7 @@ internal sealed class ReadAheadStream : ForwardOnlyStream
         }
         finally
         {
-            _blocks.CompleteAdding();
+            _blocks.Complete();
         }
     }
 
@@ -91,7 +99,7 @@ internal sealed class ReadAheadStream : ForwardOnlyStream
         while (_current is null || _offset == _current.Length)
         {
             Release();
-            if (_ended || !_blocks.TryTake(out var next, Timeout.Infinite))
+            if (_ended || !_blocks.TryTake(out var next))
             {
                 _ended = true;
                 return 0;

@@ -32,15 +32,18 @@ public sealed class ResultBodyValidator : IDisposable
     /// a JSON or CSV download grow with the body.
     /// </summary>
     private readonly ConcurrentBag<byte[]> _free = new();
-    private readonly BlockingCollection<Chunk> _chunks = new(MaxPendingChunks);
     private readonly CancellationTokenSource _readerGone = new();
+    private readonly HandoffQueue<Chunk> _chunks;
     private readonly Task<Func<string, IResultDecoder>?> _work;
     private long _appended;
     private bool _completed;
-    private bool _broken;
+    private volatile bool _broken;
+    private volatile bool _closed;
 
     private ResultBodyValidator(ResultFormat format, IReadOnlyList<string> outputColumnNames, CancellationToken cancellationToken)
     {
+        // One producer (the download, appending in order) and one consumer (the validating pass).
+        _chunks = new HandoffQueue<Chunk>(MaxPendingChunks, _readerGone.Token, CancellationToken.None);
         var input = new ChunkStream(this);
         _work = Task.Run(() =>
         {
@@ -67,7 +70,7 @@ public sealed class ResultBodyValidator : IDisposable
     public Stream Wrap(Stream file, bool leaveOpen = false) => new TeeStream(file, this, leaveOpen);
 
     /// <summary>True while no byte has been appended and the pass was neither completed nor abandoned.</summary>
-    public bool Fresh => _appended == 0 && !_chunks.IsAddingCompleted;
+    public bool Fresh => _appended == 0 && !_closed;
 
     /// <summary>True once the pass has read all it will (it finished, failed or was stopped).</summary>
     internal bool Finished => _work.IsCompleted;
@@ -92,8 +95,10 @@ public sealed class ResultBodyValidator : IDisposable
             return;
         }
 
-        if (_readerGone.IsCancellationRequested)
+        if (_readerGone.IsCancellationRequested || _closed)
         {
+            // The validator has stopped (it failed, or needs no more bytes), or the download was abandoned: the
+            // file still gets every byte, and the pass is not used.
             return;
         }
 
@@ -101,13 +106,11 @@ public sealed class ResultBodyValidator : IDisposable
         bytes.CopyTo(copy);
         try
         {
-            _chunks.Add(new Chunk(copy, bytes.Length), _readerGone.Token);
+            _chunks.Add(new Chunk(copy, bytes.Length));
         }
-        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
+        catch (OperationCanceledException)
         {
-            // The validator has stopped (it failed, or needs no more bytes), or the download was abandoned: the
-            // file still gets every byte, and the pass is not used.
-            _broken |= ex is InvalidOperationException;
+            // The validator stopped while the copy waited.
         }
     }
 
@@ -131,14 +134,16 @@ public sealed class ResultBodyValidator : IDisposable
     public void Complete()
     {
         _completed = true;
-        _chunks.CompleteAdding();
+        _closed = true;
+        _chunks.Complete();
     }
 
     /// <summary>The download failed or starts over: this pass is not used.</summary>
     public void Abandon()
     {
         _broken = true;
-        _chunks.CompleteAdding();
+        _closed = true;
+        _chunks.Complete();
     }
 
     /// <summary>
@@ -180,7 +185,7 @@ public sealed class ResultBodyValidator : IDisposable
 
     public void Dispose()
     {
-        if (!_chunks.IsAddingCompleted)
+        if (!_closed)
         {
             Abandon();
         }
@@ -226,7 +231,7 @@ public sealed class ResultBodyValidator : IDisposable
                     _current = Array.Empty<byte>();
                 }
 
-                if (!_owner._chunks.TryTake(out Chunk next, Timeout.Infinite))
+                if (!_owner._chunks.TryTake(out Chunk next))
                 {
                     if (_owner._broken)
                     {
