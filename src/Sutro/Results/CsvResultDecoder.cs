@@ -80,7 +80,9 @@ public sealed class CsvResultDecoder : IResultDecoder, IReportsNumbers
         }
 
         CsvResultDecoder decoder;
-        using (var source = new StreamReader(entry.Content, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: false))
+        // As from a file: the entry is inflated on another thread, ahead of the parser, so the two share the cores
+        // while the download goes on.
+        using (var source = new StreamReader(new ReadAheadStream(entry.Content), StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: false))
         {
             decoder = Validate(string.Empty, zipped: true, source, entry.Name, outputColumnNames, cancellationToken);
         }
