@@ -24,7 +24,7 @@ internal sealed class ParquetColumnCursor : IDisposable
     private readonly PageData _data = new();
 
     // One zstd context for every page of the column (a context holds about a megabyte of tables and buffers).
-    private ZstdSharp.Decompressor? _zstd;
+    private ZstdPageDecoder? _zstd;
     private byte[] _compressed = Array.Empty<byte>();
     private readonly HybridDecoder _defs = new();
     private readonly HybridDecoder _reps = new();
@@ -795,7 +795,7 @@ internal sealed class ParquetColumnCursor : IDisposable
         _ => 8,
     };
 
-    private ZstdSharp.Decompressor? ZstdFor(int codec) => codec == PageCodecs.Zstd ? _zstd ??= new ZstdSharp.Decompressor() : null;
+    private ZstdPageDecoder? ZstdFor(int codec) => codec == PageCodecs.Zstd ? _zstd ??= new ZstdPageDecoder() : null;
 
     public void Dispose()
     {

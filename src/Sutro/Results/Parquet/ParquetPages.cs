@@ -430,7 +430,7 @@ internal static class PageCodecs
     /// Decompresses a whole page body into <paramref name="target"/>, which must be its exact size; zstd pages
     /// through <paramref name="zstd"/> (required for them), a decompression context the caller reuses from page to page.
     /// </summary>
-    public static void DecompressWhole(int codec, byte[] sourceArray, int sourceLength, Span<byte> target, ZstdSharp.Decompressor? zstd)
+    public static void DecompressWhole(int codec, byte[] sourceArray, int sourceLength, Span<byte> target, ZstdPageDecoder? zstd)
     {
         ReadOnlySpan<byte> source = sourceArray.AsSpan(0, sourceLength);
         int written;
@@ -453,7 +453,7 @@ internal static class PageCodecs
                 written = global::Snappier.Snappy.Decompress(source, target);
                 break;
             case Zstd:
-                written = zstd!.Unwrap(source, target);
+                written = zstd!.Decompress(source, target);
                 break;
             case Lz4Raw:
                 written = K4os.Compression.LZ4.LZ4Codec.Decode(source, target);
@@ -516,20 +516,13 @@ internal static class PageCodecs
     /// A stream that inflates a page body as it is read (for pages too large to hold whole); zstd through
     /// <paramref name="zstd"/>, which the stream leaves to the caller for the next page.
     /// </summary>
-    public static Stream Open(int codec, Stream compressed, ZstdSharp.Decompressor? zstd) => codec switch
+    public static Stream Open(int codec, Stream compressed, ZstdPageDecoder? zstd) => codec switch
     {
         Uncompressed => compressed,
         Snappy => new SnappyRawStream(compressed),
         Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true),
         Brotli => new BrotliStream(compressed, CompressionMode.Decompress, leaveOpen: true),
-        Zstd => OpenZstd(compressed, zstd!),
+        Zstd => zstd!.Open(compressed),
         _ => throw new ParquetPageException($"compression codec {codec} cannot be read as a stream"),
     };
-
-    private static ZstdSharp.DecompressionStream OpenZstd(Stream compressed, ZstdSharp.Decompressor zstd)
-    {
-        // A context left mid-frame by a page that failed starts afresh.
-        zstd.ResetStream();
-        return new ZstdSharp.DecompressionStream(compressed, zstd, 0, checkEndOfStream: true, preserveDecompressor: true, leaveOpen: true);
-    }
 }
