@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -44,7 +45,7 @@ public class SnappyRawStreamTests
         return bytes;
     }
 
-    public static TheoryData<string> Inputs() => new() { "empty", "one", "run1", "run2", "run3", "run7", "text", "random", "large-text", "large-runs" };
+    public static TheoryData<string> Inputs() => new() { "empty", "one", "run1", "run2", "run3", "run7", "run8", "run15", "run16", "run17", "run40", "text", "random", "large-text", "large-runs" };
 
     private static byte[] Input(string name) => name switch
     {
@@ -54,10 +55,15 @@ public class SnappyRawStreamTests
         "run2" => Periodic(200_000, 2),
         "run3" => Periodic(200_000, 3),
         "run7" => Periodic(200_000, 7),
+        "run8" => Periodic(200_000, 8),
+        "run15" => Periodic(200_000, 15),
+        "run16" => Periodic(200_000, 16),
+        "run17" => Periodic(200_000, 17),
+        "run40" => Periodic(200_000, 40),
         "text" => Text(300_000),
         "random" => Random(300_000),
         "large-text" => Text(5_000_000),
-        _ => Enumerable.Range(0, 40).SelectMany(i => Periodic(100_000 + i, 1 + (i % 9))).ToArray(),
+        _ => Enumerable.Range(0, 40).SelectMany(i => Periodic(100_000 + i, 1 + (i % 21))).ToArray(),
     };
 
     /// <summary>A stream that hands out at most a few bytes a read, so elements are cut across reads.</summary>
@@ -128,5 +134,47 @@ public class SnappyRawStreamTests
         byte[] compressed = Snappier.Snappy.CompressToArray(Text(1000));
         var ex = Assert.Throws<ParquetPageException>(() => Inflate(new MemoryStream(compressed.Append((byte)0).ToArray()), 64));
         Assert.Equal("a Snappy page is damaged: it holds bytes after its declared length", ex.Message);
+    }
+
+    /// <summary>
+    /// A block of <paramref name="declared"/> bytes: a literal of the 16 bytes 'a'..'p', then <paramref name="element"/>,
+    /// then 32 bytes of literal so the unchecked fast path (which needs input ahead) is the one that meets the element.
+    /// </summary>
+    private static byte[] Block(int declared, params byte[] element)
+    {
+        var block = new List<byte> { (byte)declared, 15 << 2 };
+        block.AddRange(Enumerable.Range(0, 16).Select(i => (byte)('a' + i)));
+        block.AddRange(element);
+        block.Add(31 << 2);
+        block.AddRange(Enumerable.Repeat((byte)'z', 32));
+        return block.ToArray();
+    }
+
+    [Theory]
+    [InlineData("copy-before-start", "a back-reference points before its start")]
+    [InlineData("copy-past-length", "it inflates past its declared length")]
+    [InlineData("literal-past-length", "it inflates past its declared length")]
+    public void TheFastPathLeavesDamageToTheCheckedOne(string damage, string message)
+    {
+        byte[] block = damage switch
+        {
+            // A copy of 4 bytes from 40 back, after only 16 bytes (two offset bytes: 40, 0).
+            "copy-before-start" => Block(120, (3 << 2) | 2, 40, 0),
+            // A copy of 10 bytes from 16 back where the block declares 20 bytes in all.
+            "copy-past-length" => Block(20, (9 << 2) | 2, 16, 0),
+            // The first literal alone (16 bytes) is more than the 10 bytes declared.
+            _ => Block(10),
+        };
+        var ex = Assert.Throws<ParquetPageException>(() => Inflate(new MemoryStream(block), 4096));
+        Assert.Equal($"a Snappy page is damaged: {message}", ex.Message);
+    }
+
+    [Fact]
+    public void TheFastPathCopiesExactly()
+    {
+        // A copy of 64 bytes from 16 back repeats the literal four times; then the 32 bytes of 'z'.
+        byte[] block = Block(16 + 64 + 32, (63 << 2) | 2, 16, 0);
+        string expected = string.Concat(Enumerable.Repeat("abcdefghijklmnop", 5)) + new string('z', 32);
+        Assert.Equal(expected, Encoding.ASCII.GetString(Inflate(new MemoryStream(block), 4096)));
     }
 }

@@ -162,7 +162,7 @@ internal static unsafe class LibZstd
     /// checkEndOfStream, it refuses a body that ends inside a frame. It leaves the compressed stream and the context
     /// to its caller.
     /// </summary>
-    internal sealed class Stream : System.IO.Stream
+    internal sealed class Stream : ForwardOnlyStream
     {
         private readonly System.IO.Stream _compressed;
         private readonly Context _context;
@@ -172,6 +172,7 @@ internal static unsafe class LibZstd
         private bool _compressedEnded;
         private nuint _lastResult;
         private bool _drained = true;
+        private long _handed;
 
         public Stream(System.IO.Stream compressed, Context context)
         {
@@ -180,17 +181,7 @@ internal static unsafe class LibZstd
             Reset(context);
         }
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        protected override long BytesRead => _handed;
 
         public override int Read(Span<byte> buffer)
         {
@@ -237,6 +228,7 @@ internal static unsafe class LibZstd
                 _drained = written < buffer.Length;
                 if (written > 0)
                 {
+                    _handed += written;
                     return written;
                 }
 
@@ -249,14 +241,5 @@ internal static unsafe class LibZstd
 
         private int End() => _lastResult == 0 ? 0 : throw new EndOfStreamException("Premature end of stream");
 
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,5 +1,8 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Sutro.Results.Parquet;
 
@@ -96,6 +99,11 @@ internal sealed class SnappyRawStream : ForwardOnlyStream
                 continue;
             }
 
+            if (_inEnd - _inPos >= FastInput && _out.Length - _writePos >= FastRoom && FastElements())
+            {
+                continue;
+            }
+
             if (!HaveInput())
             {
                 throw Damaged("it ends before its declared length");
@@ -137,6 +145,91 @@ internal sealed class SnappyRawStream : ForwardOnlyStream
         }
 
         return _writePos > start || Fill();
+    }
+
+    /// <summary>Input bytes the fast path may read without checking: the longest tag it takes, then a literal of 16.</summary>
+    private const int FastInput = 3 + 16;
+
+    /// <summary>Output room the fast path needs: the longest element (64 bytes) plus 16 for the last wide store.</summary>
+    private const int FastRoom = 64 + 16;
+
+    /// <summary>
+    /// Runs of the common elements without per-byte checks: literals of up to 16 bytes and copies of one or two
+    /// offset bytes whose source lies 16 or more bytes back, moved 16 bytes at a time (stores past an element's end
+    /// are overwritten by the next one). Works while <see cref="FastInput"/> input and <see cref="FastRoom"/> output
+    /// bytes are left; stops, with that element not consumed, at any other element, which the checked path reads
+    /// (and names, if it is damaged). False when it consumed nothing.
+    /// </summary>
+    private bool FastElements()
+    {
+        ref byte input = ref MemoryMarshal.GetArrayDataReference(_in);
+        ref byte output = ref MemoryMarshal.GetArrayDataReference(_out);
+        int inPos = _inPos;
+        int writePos = _writePos;
+        int inLimit = _inEnd - FastInput;
+        int outLimit = _out.Length - FastRoom;
+
+        // Within this call no element may inflate past the declared length, nor reach before the block's start.
+        long budget = Math.Min(_declared - _produced, int.MaxValue);
+        int limit = (int)Math.Min(outLimit, writePos + budget);
+        int reach = (int)Math.Min(writePos, _produced);
+        int first = writePos;
+        while (inPos <= inLimit && writePos <= outLimit)
+        {
+            int tag = Unsafe.Add(ref input, inPos);
+            int length;
+            int offset;
+            int size;
+            switch (tag & 3)
+            {
+                case 0:
+                    length = (tag >> 2) + 1;
+                    if (length > 16 || writePos + length > limit)
+                    {
+                        goto done;
+                    }
+
+                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, writePos), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref input, inPos + 1)));
+                    inPos += 1 + length;
+                    writePos += length;
+                    continue;
+                case 1:
+                    length = ((tag >> 2) & 7) + 4;
+                    offset = ((tag >> 5) << 8) | Unsafe.Add(ref input, inPos + 1);
+                    size = 2;
+                    break;
+                case 2:
+                    length = (tag >> 2) + 1;
+                    offset = Unsafe.Add(ref input, inPos + 1) | (Unsafe.Add(ref input, inPos + 2) << 8);
+                    size = 3;
+                    break;
+                default:
+                    goto done;
+            }
+
+            // Overlapping runs, references before the start and elements past the declared length: checked path.
+            if (offset < 16 || offset > reach + (writePos - first) || writePos + length > limit)
+            {
+                goto done;
+            }
+
+            ref byte to = ref Unsafe.Add(ref output, writePos);
+            ref byte from = ref Unsafe.Add(ref to, -offset);
+            for (int k = 0; k < length; k += 16)
+            {
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, k), Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref from, k)));
+            }
+
+            inPos += size;
+            writePos += length;
+        }
+
+    done:
+        bool any = writePos > first;
+        _produced += writePos - first;
+        _inPos = inPos;
+        _writePos = writePos;
+        return any;
     }
 
     private void CopyLiteral()
