@@ -160,13 +160,13 @@ internal static unsafe class LibZstd
     /// <summary>
     /// Inflates a page body as it is read, for pages too large to hold whole. Like ZstdSharp's stream with
     /// checkEndOfStream, it refuses a body that ends inside a frame. It leaves the compressed stream and the context
-    /// to its caller.
+    /// to its caller; its input buffer comes from the shared array pool and goes back when it is disposed.
     /// </summary>
     internal sealed class Stream : ForwardOnlyStream
     {
         private readonly System.IO.Stream _compressed;
         private readonly Context _context;
-        private readonly byte[] _input = new byte[1 << 17];
+        private byte[] _input = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 17);
         private int _inputPos;
         private int _inputEnd;
         private bool _compressedEnded;
@@ -182,6 +182,17 @@ internal static unsafe class LibZstd
         }
 
         protected override long BytesRead => _handed;
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && _input.Length > 0)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(_input);
+                _input = Array.Empty<byte>();
+            }
+
+            base.Dispose(disposing);
+        }
 
         public override int Read(Span<byte> buffer)
         {
