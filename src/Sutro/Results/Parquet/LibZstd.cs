@@ -6,7 +6,7 @@ namespace Sutro.Results.Parquet;
 
 /// <summary>
 /// The operating system's libzstd (the reference implementation, present on most Linux systems and on macOS with
-/// Homebrew), bound at run time when it is there and new enough. It inflates zstd pages with about half the CPU of
+/// Homebrew), bound at run time when it is there and new enough. It inflates zstd pages with 55-60% of the CPU of
 /// ZstdSharp, which stays the decoder wherever libzstd is missing (Windows among them), older than 1.4, or turned
 /// off with the environment variable <c>SUTRO_ZSTD=managed</c>. Only the library's own name is looked up on the
 /// system's library path, never a file of the working folder.
