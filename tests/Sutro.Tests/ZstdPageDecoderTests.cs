@@ -74,9 +74,19 @@ public class ZstdPageDecoderTests
         return output.ToArray();
     }
 
-    private static ZstdPageDecoder[] Decoders() => LibZstd.Available
-        ? new[] { new ZstdPageDecoder(native: true), new ZstdPageDecoder(native: false) }
-        : new[] { new ZstdPageDecoder(native: false) };
+    /// <summary>Runs <paramref name="check"/> on every body with every decoder this system has (libzstd where present, ZstdSharp).</summary>
+    private static void ForEveryDecoderAndBody(Action<ZstdPageDecoder, string, byte[], byte[]> check)
+    {
+        foreach (bool native in LibZstd.Available ? new[] { true, false } : new[] { false })
+        {
+            using var decoder = new ZstdPageDecoder(native);
+            foreach (string name in Bodies)
+            {
+                var (plain, body) = Body(name);
+                check(decoder, name, plain, body);
+            }
+        }
+    }
 
     [Fact]
     public void TheManagedDecoderIsChosenWhereLibZstdIsMissing()
@@ -86,57 +96,37 @@ public class ZstdPageDecoderTests
     }
 
     [Fact]
-    public void WholeBodiesInflateExactly()
+    public void WholeBodiesInflateExactly() => ForEveryDecoderAndBody((decoder, name, plain, body) =>
     {
-        foreach (ZstdPageDecoder decoder in Decoders())
-        {
-            using (decoder)
-            {
-                foreach (string name in Bodies)
-                {
-                    var (plain, body) = Body(name);
-                    var target = new byte[plain.Length];
-                    Assert.Equal(plain.Length, decoder.Decompress(body, target));
-                    Assert.True(plain.AsSpan().SequenceEqual(target), $"{name} (native: {decoder.IsNative})");
-                }
-            }
-        }
-    }
+        var target = new byte[plain.Length];
+        Assert.Equal(plain.Length, decoder.Decompress(body, target));
+        Assert.True(plain.AsSpan().SequenceEqual(target), $"{name} (native: {decoder.IsNative})");
+    });
 
     [Fact]
-    public void StreamedBodiesInflateExactlyInReadsOfAnySize()
+    public void StreamedBodiesInflateExactlyInReadsOfAnySize() => ForEveryDecoderAndBody((decoder, name, plain, body) =>
     {
-        foreach (ZstdPageDecoder decoder in Decoders())
+        foreach (int chunk in new[] { 1, 7, 4096, 1 << 20 })
         {
-            using (decoder)
+            if (chunk < 4096 && plain.Length > 100_000)
             {
-                foreach (string name in Bodies)
+                // Reads of a byte or a few: the first 200 KB, then the rest in large reads.
+                using Stream cut = decoder.Open(new MemoryStream(body));
+                var head = new byte[200_000];
+                for (int done = 0; done < head.Length;)
                 {
-                    var (plain, body) = Body(name);
-                    foreach (int chunk in new[] { 1, 7, 4096, 1 << 20 })
-                    {
-                        if (chunk < 4096 && plain.Length > 100_000)
-                        {
-                            // Reads of a byte or a few: the first 200 KB, then the rest in large reads.
-                            using Stream cut = decoder.Open(new MemoryStream(body));
-                            var head = new byte[200_000];
-                            for (int done = 0; done < head.Length;)
-                            {
-                                done += cut.Read(head, done, Math.Min(chunk, head.Length - done));
-                            }
-
-                            Assert.True(plain.AsSpan(0, head.Length).SequenceEqual(head), $"{name} in reads of {chunk} (native: {decoder.IsNative})");
-                            Assert.True(plain.AsSpan(head.Length).SequenceEqual(ReadAll(cut, 65536)), $"{name} after reads of {chunk} (native: {decoder.IsNative})");
-                            continue;
-                        }
-
-                        using Stream stream = decoder.Open(new MemoryStream(body));
-                        Assert.True(plain.AsSpan().SequenceEqual(ReadAll(stream, chunk)), $"{name} in reads of {chunk} (native: {decoder.IsNative})");
-                    }
+                    done += cut.Read(head, done, Math.Min(chunk, head.Length - done));
                 }
+
+                Assert.True(plain.AsSpan(0, head.Length).SequenceEqual(head), $"{name} in reads of {chunk} (native: {decoder.IsNative})");
+                Assert.True(plain.AsSpan(head.Length).SequenceEqual(ReadAll(cut, 65536)), $"{name} after reads of {chunk} (native: {decoder.IsNative})");
+                continue;
             }
+
+            using Stream stream = decoder.Open(new MemoryStream(body));
+            Assert.True(plain.AsSpan().SequenceEqual(ReadAll(stream, chunk)), $"{name} in reads of {chunk} (native: {decoder.IsNative})");
         }
-    }
+    });
 
     /// <summary>What each decoder says of a body: the bytes it gave, or the type and words of its refusal.</summary>
     private static string Outcome(Func<byte[]> read)
