@@ -2,12 +2,17 @@
 //   decode <file>        the module's decoder alone (open, validate, every batch's strings), no pipeline
 //   parquet-read <file>  Parquet.Net's own reads of each column of every row group: text as characters (its
 //                        ReadOnlyMemory<char> read) and as UTF-8 bytes (its raw read, which the module uses)
+//   json-reader <file>   System.Text.Json's Utf8JsonReader alone over a JSON file (1 MiB reads), then with each
+//                        string checked as UTF-8 (twice each, past the JIT's early tiers): the least a
+//                        validating first pass over the body can cost
 //   touch                what writing a fresh 90 MB buffer costs, then writing it again
 // Each line gives seconds, the garbage collector's total pause, and the bytes allocated.
 using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
+using System.Text.Unicode;
 using System.Threading;
 using System.Threading.Tasks;
 using Parquet;
@@ -16,7 +21,7 @@ using Sutro.Results;
 
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: Sutro.Bench.Profile decode|parquet-read <file> | touch");
+    Console.Error.WriteLine("usage: Sutro.Bench.Profile decode|parquet-read|json-reader <file> | touch");
     return 2;
 }
 
@@ -28,6 +33,15 @@ switch (args[0])
     case "parquet-read":
         await ParquetRead(args[1], bytes: false);
         await ParquetRead(args[1], bytes: true);
+        break;
+    case "json-reader":
+        // Twice each: the first passes also pay for the JIT's early tiers.
+        for (int i = 0; i < 2; i++)
+        {
+            JsonReaderPass(args[1], validate: false);
+            JsonReaderPass(args[1], validate: true);
+        }
+
         break;
     case "touch":
         Touch();
@@ -108,6 +122,66 @@ static async Task ParquetRead(string path, bool bytes)
     }
 
     Report($"Parquet.Net reads, text as {how}", total, allocated, pause);
+}
+
+static void JsonReaderPass(string path, bool validate)
+{
+    long allocated = GC.GetTotalAllocatedBytes();
+    TimeSpan pause = GC.GetTotalPauseDuration();
+    var clock = Stopwatch.StartNew();
+    using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+    byte[] buffer = new byte[1 << 20];
+    int start = 0;
+    int end = 0;
+    bool final = false;
+    var state = new JsonReaderState();
+    long tokens = 0;
+    long strings = 0;
+    long escaped = 0;
+    while (true)
+    {
+        var reader = new Utf8JsonReader(buffer.AsSpan(start, end - start), final, state);
+        while (reader.Read())
+        {
+            tokens++;
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                strings++;
+                escaped += reader.ValueIsEscaped ? 1 : 0;
+                if (validate && !Utf8.IsValid(reader.ValueSpan))
+                {
+                    throw new InvalidDataException($"Invalid UTF-8 in the string at byte {reader.TokenStartIndex}.");
+                }
+            }
+            else if (validate && reader.TokenType == JsonTokenType.Number)
+            {
+                _ = reader.TryGetInt64(out _);
+                _ = reader.TryGetDouble(out _);
+            }
+        }
+
+        start += (int)reader.BytesConsumed;
+        state = reader.CurrentState;
+        if (final)
+        {
+            break;
+        }
+
+        int pending = end - start;
+        Buffer.BlockCopy(buffer, start, buffer, 0, pending);
+        start = 0;
+        end = pending;
+        if (end == buffer.Length)
+        {
+            Array.Resize(ref buffer, buffer.Length * 2);
+        }
+
+        int read = file.Read(buffer, end, buffer.Length - end);
+        final = read == 0;
+        end += read;
+    }
+
+    Report($"Utf8JsonReader{(validate ? " + UTF-8 check" : string.Empty)}: {tokens:N0} tokens, {escaped:N0}/{strings:N0} strings escaped", clock, allocated, pause);
 }
 
 static void Touch()
