@@ -53,6 +53,14 @@ Describe 'Importing the module in a fresh pwsh' {
         $run.StdErr | Should -BeExactly ''
     }
 
+    It 'imports its assembly with the real Import-Module, even under a function of that name' {
+        # A profile's proxy that refuses every import must not stand in for the module's own Import-Module -Assembly.
+        $run = Invoke-ChildPwsh -Command "function global:Import-Module { throw 'proxy called' }; Microsoft.PowerShell.Core\Import-Module $modulePath; (Get-Command Get-SutroJobResult).Source"
+        $run.StdErr | Should -BeExactly ''
+        $run.ExitCode | Should -Be 0
+        $run.StdOut.Trim() | Should -BeExactly 'Sutro'
+    }
+
     It 'is measured (reported, not asserted: timings depend on the machine)' {
         $run = Invoke-ChildPwsh -Command "`$t = Measure-Command { Import-Module $modulePath }; [int]`$t.TotalMilliseconds"
         $run.ExitCode | Should -Be 0
