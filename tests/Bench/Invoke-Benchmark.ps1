@@ -258,7 +258,7 @@ try {
             $isBytes = $case.Group -in 'Export', 'BuiltinExport'
             $start = $medians['FloorStart']
             # The least wall time this much CPU allows on this machine: the start-up as measured, the rest on every core.
-            $least = $start.Seconds + [Math]::Max(0, $m.CpuSeconds - $start.CpuSeconds) / [Environment]::ProcessorCount
+            $least = $start.Seconds + [Math]::Max(0.0, $m.CpuSeconds - $start.CpuSeconds) / [Environment]::ProcessorCount
             $results.Add([pscustomobject]@{
                 Rows         = $n
                 Case         = $case.Name
